@@ -1,0 +1,31 @@
+# Two commands do everything on a fresh machine: `make extract` and `make test`.
+# Both create the virtualenv with the pinned dependencies when it is missing or stale.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: all extract test lint bench venv clean
+
+all: extract
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+extract: $(STAMP)
+	$(BIN)/python -m pipeline extract raw --out output
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf output .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,157 @@
+"""Stage 5: decide what each section is about (uses, dosage, side effects, warnings, ...).
+
+Headings in every form the segmenter found are matched against the section lexicon in
+``data/sections.json``. The longest matching phrase wins, because specific phrases ("how to
+use", "who should not use") must beat the short words inside them ("use"). A side-effect
+category (common, serious, rare, withdrawal, overdose) is read from the innermost heading
+that carries a cue, so "Side effects" > "Serious" gives serious.
+
+Short stand-alone lines that name a section ("💊 Dosage", "Side effects") are promoted to
+headings here, since only the lexicon can tell them from a short sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from pipeline.segment import PSEUDO_LEVEL, Block
+
+NEUTRAL = frozenset(
+    {"overview", "faq", "references", "storage", "pharmacokinetics", "title", "table"}
+)
+"""Kinds that name a section but ask no extractor to read it specially."""
+
+_TABLE_SOURCES = frozenset({"th", "caption", "row-header"})
+_SE_KINDS = {"withdrawal": "withdrawal", "overdose": "overdose"}
+_LEAD = re.compile(r"^[\W\d_]+", re.UNICODE)  # emoji, bullets, numbering before a heading
+_SENTENCE_END = re.compile(r"[.!]$")
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingClass:
+    kind: str | None
+    category: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """A content block with the section it sits in."""
+
+    block: Block
+    kind: str | None
+    category: str | None
+    heading: str | None
+    path: tuple[str, ...]
+    drug: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    categories: tuple[tuple[str, re.Pattern[str]], ...]
+    order: dict[str, int]
+
+
+def _phrase_re(phrases: Sequence[str]) -> re.Pattern[str]:
+    alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)")
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    data = json.loads(resources.files("pipeline.data").joinpath("sections.json").read_text())
+    kinds = tuple((k, _phrase_re(v)) for k, v in data["kinds"].items())
+    cats = tuple((k, _phrase_re(v)) for k, v in data["categories"].items())
+    return _Lexicon(kinds, cats, {k: i for i, (k, _) in enumerate(kinds)})
+
+
+def normalize_heading(text: str) -> str:
+    return " ".join(_LEAD.sub("", text.lower()).replace("’", "'").split())
+
+
+@cache
+def classify_heading(text: str) -> HeadingClass:
+    """The section kind and side-effect category a heading names, if any."""
+    norm = normalize_heading(text)
+    lex = _lexicon()
+    best: tuple[int, int, str] | None = None
+    kinds_seen: set[str] = set()
+    for kind, pattern in lex.kinds:
+        for m in pattern.finditer(norm):
+            kinds_seen.add(kind)
+            key = (len(m.group(0)), -lex.order[kind], kind)
+            if best is None or key > best:
+                best = key
+    kind = best[2] if best else None
+    if len(kinds_seen - NEUTRAL) >= 3:
+        kind = "title"  # "X: uses, dosage and side effects" names the whole page
+    category = None
+    for cat, pattern in lex.categories:
+        if pattern.search(norm):
+            category = cat
+            break
+    if kind in _SE_KINDS:
+        category, kind = _SE_KINDS[kind], "side_effects"
+    return HeadingClass(kind, category)
+
+
+def _looks_like_heading(block: Block) -> bool:
+    text = block.text
+    if block.kind != "paragraph" or len(text) > 70 or _SENTENCE_END.search(text):
+        return False
+    if len(text.split()) > 8:
+        return False
+    hc = classify_heading(text)
+    return hc.kind is not None or hc.category is not None
+
+
+def classify(
+    blocks: Sequence[Block],
+    title: str | None = None,
+    drug_of: Callable[[str], str | None] | None = None,
+) -> list[Classified]:
+    """Attach to every content block the kind, category and heading path in force."""
+    stack: list[tuple[int, str, HeadingClass, str | None]] = []
+    out: list[Classified] = []
+    title_norm = normalize_heading(title or "")
+    for block in blocks:
+        if block.kind == "paragraph" and _looks_like_heading(block):
+            block = Block("heading", block.text.rstrip(":"), PSEUDO_LEVEL, "line")
+        if block.kind == "boundary":
+            while stack and stack[-1][0] >= block.level:
+                stack.pop()
+            continue
+        if block.kind == "heading":
+            while stack and stack[-1][0] >= block.level:
+                stack.pop()
+            hc = classify_heading(block.text)
+            if block.level == 1 or (title_norm and normalize_heading(block.text) == title_norm):
+                hc = HeadingClass("title", None)
+            elif hc.kind is None and block.source in _TABLE_SOURCES:
+                hc = HeadingClass("table", hc.category)  # a column name does not extend a section
+            drug = drug_of(block.text) if drug_of else None
+            stack.append((block.level, block.text, hc, drug))
+            continue
+        kind: str | None = None
+        category: str | None = None
+        drug: str | None = None
+        for _level, _text, hc, hdrug in reversed(stack):
+            if category is None and hc.category is not None:
+                category = hc.category
+            if drug is None and hdrug is not None:
+                drug = hdrug
+            if hc.kind is not None:
+                kind = hc.kind
+                break
+        for _level, _text, _hc, hdrug in reversed(stack):
+            if drug is None and hdrug is not None:
+                drug = hdrug
+        heading = stack[-1][1] if stack else None
+        path = tuple(h[1] for h in stack)
+        out.append(Classified(block, kind, category, heading, path, drug))
+    return out

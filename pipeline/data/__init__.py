@@ -1,0 +1,1 @@
+"""Lexicons and cue lists, kept as data files beside this package marker."""

@@ -1,0 +1,76 @@
+"""Stage 1: bytes to text, whatever charset the page was saved in.
+
+Pages arrive as bytes with an honest, a wrong or no charset declaration. BeautifulSoup's
+``UnicodeDammit`` weighs the BOM, the declared charset (meta tags) and statistical detection
+(charset-normalizer) in that order, which is what browsers effectively do; we only add the
+checks that decide a page is not text at all.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from dataclasses import dataclass
+
+from bs4.dammit import UnicodeDammit
+
+
+class DecodeError(ValueError):
+    """The bytes are not an HTML text document; the message says why, for ``rejects.jsonl``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"%PDF", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"RIFF", "RIFF media file"),
+)
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_MAX_GUNZIP = 64 * 1024 * 1024
+
+
+def _sniff_binary(data: bytes) -> str | None:
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            return what
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 with BOM: NULs are expected
+    if head.count(b"\x00") > len(head) // 10:
+        return "binary data (NUL bytes)"
+    return None
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode page bytes to text, raising :class:`DecodeError` for non-text input."""
+    if data.startswith(_GZIP_MAGIC):
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+                data = fh.read(_MAX_GUNZIP + 1)
+        except (OSError, EOFError) as exc:
+            raise DecodeError(f"corrupt gzip data: {exc}") from exc
+        if len(data) > _MAX_GUNZIP:
+            raise DecodeError("gzip data expands beyond 64 MB")
+    if not data.strip():
+        raise DecodeError("empty file")
+    binary = _sniff_binary(data)
+    if binary:
+        raise DecodeError(f"not HTML: {binary}")
+    dammit = UnicodeDammit(data, is_html=True)
+    text = dammit.unicode_markup
+    if text is None:
+        raise DecodeError("could not decode bytes in any charset")
+    text = text.replace("\x00", "")
+    if not text.strip():
+        raise DecodeError("no text after decoding")
+    return Decoded(text=text, encoding=dammit.original_encoding or "utf-8")

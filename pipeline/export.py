@@ -1,0 +1,172 @@
+"""Last stage: articles to ``articles.jsonl``, one tidy CSV and JSON file per record table,
+``rejects.jsonl`` and a run manifest.
+
+Column lists are derived from the Pydantic models, never written out by hand: a child table
+has ``article_id`` and ``seq`` (the record's position in its article) followed by the
+model's scalar fields, in model order. List and mapping fields become tables of their own
+(``comparison_side_effects``, ``comparison_attributes``, ``citations``), so no CSV cell hides
+a list. Every file is written to a temporary name and renamed into place, so a reader never
+sees half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import types
+import typing
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from pipeline.models import (
+    Article,
+    Author,
+    Benefit,
+    Comparison,
+    Condition,
+    Dose,
+    Reject,
+    SideEffect,
+    Warning,
+)
+
+Row = dict[str, Any]
+
+CHILD_TABLES: dict[str, type[BaseModel]] = {
+    "doses": Dose,
+    "benefits": Benefit,
+    "side_effects": SideEffect,
+    "warnings": Warning,
+    "conditions": Condition,
+}
+
+
+def _is_scalar(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (list, dict, tuple, set):
+        return False
+    if origin in (typing.Union, types.UnionType):
+        return all(_is_scalar(a) for a in typing.get_args(annotation) if a is not type(None))
+    if origin is typing.Annotated:
+        return _is_scalar(typing.get_args(annotation)[0])
+    return not (isinstance(annotation, type) and issubclass(annotation, BaseModel))
+
+
+def scalar_fields(model: type[BaseModel]) -> list[str]:
+    return [name for name, f in model.model_fields.items() if _is_scalar(f.annotation)]
+
+
+def table_columns() -> dict[str, list[str]]:
+    """Every output table and its columns, derived from the models."""
+    author = [f"author_{name}" for name in Author.model_fields]
+    columns = {"articles": [*scalar_fields(Article), *author]}
+    for table, model in CHILD_TABLES.items():
+        columns[table] = ["article_id", "seq", *scalar_fields(model)]
+    columns["comparisons"] = ["article_id", *scalar_fields(Comparison)]
+    columns["comparison_side_effects"] = ["article_id", "table", "row", "seq", "term"]
+    columns["comparison_attributes"] = ["article_id", "table", "row", "column", "value"]
+    columns["citations"] = ["article_id", "seq", "text"]
+    return columns
+
+
+def article_rows(article: Article) -> dict[str, list[Row]]:
+    """One article as rows of every table, values already JSON-compatible."""
+    data = article.model_dump(mode="json")
+    aid = data["article_id"]
+    cols = table_columns()
+    author = data.get("author") or {}
+    head = {c: data.get(c) for c in cols["articles"] if not c.startswith("author_")}
+    head.update({f"author_{k}": author.get(k) for k in Author.model_fields})
+    rows: dict[str, list[Row]] = {"articles": [head]}
+    for table in CHILD_TABLES:
+        rows[table] = [
+            {"article_id": aid, "seq": i, **{c: rec.get(c) for c in cols[table][2:]}}
+            for i, rec in enumerate(data[table])
+        ]
+    rows["comparisons"] = []
+    rows["comparison_side_effects"] = []
+    rows["comparison_attributes"] = []
+    for comp in data["comparisons"]:
+        rows["comparisons"].append({"article_id": aid, **{c: comp.get(c) for c in cols["comparisons"][1:]}})
+        key = {"article_id": aid, "table": comp["table"], "row": comp["row"]}
+        rows["comparison_side_effects"].extend(
+            {**key, "seq": i, "term": term} for i, term in enumerate(comp["side_effects"])
+        )
+        rows["comparison_attributes"].extend(
+            {**key, "column": col, "value": value} for col, value in comp["attributes"].items()
+        )
+    rows["citations"] = [{"article_id": aid, "seq": i, "text": t}
+                         for i, t in enumerate(data["citations"])]
+    return rows
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def atomic_write(path: Path, chunks: Iterable[str]) -> None:
+    """Write text to ``path`` through a temporary file in the same directory, then rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _csv_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[str]:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_value(row.get(c)) for c in columns])
+        if buf.tell() > 1 << 16:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def _json_chunks(rows: Sequence[Row]) -> Iterator[str]:
+    yield "[\n"
+    for i, row in enumerate(rows):
+        yield ("  " if i == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False, sort_keys=False)
+    yield "\n]\n"
+
+
+def write_outputs(out: Path, articles: Sequence[Article], rejects: Sequence[Reject]) -> dict[str, int]:
+    """Write every dataset for a run; returns the row count of each table."""
+    out.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(articles, key=lambda a: (a.source, a.article_id))
+    atomic_write(out / "articles.jsonl",
+                 (json.dumps(a.model_dump(mode="json"), ensure_ascii=False) + "\n" for a in ordered))
+    reject_rows = sorted((r.model_dump(mode="json", exclude_none=True) for r in rejects),
+                         key=lambda r: (r["source"], r["stage"], r["reason"]))
+    atomic_write(out / "rejects.jsonl",
+                 (json.dumps(r, ensure_ascii=False) + "\n" for r in reject_rows))
+    columns = table_columns()
+    tables: dict[str, list[Row]] = {name: [] for name in columns}
+    for article in ordered:
+        for name, rows in article_rows(article).items():
+            tables[name].extend(rows)
+    for name, rows in tables.items():
+        atomic_write(out / f"{name}.csv", _csv_chunks(columns[name], rows))
+        atomic_write(out / f"{name}.json", _json_chunks(rows))
+    counts = {name: len(rows) for name, rows in tables.items()}
+    counts["rejects"] = len(reject_rows)
+    return counts

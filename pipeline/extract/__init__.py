@@ -1,0 +1,1 @@
+"""One extractor per record kind, each over the shared segmented document."""

@@ -1,0 +1,84 @@
+"""Conditions the drug treats: from "Uses" sections and from indication phrases in prose
+("used to treat A and B", "conditions such as A, B or C").
+
+A phrase found in prose must name a condition the lexicon knows, because the same patterns
+also catch goals ("to treat the cause"); items of a uses section are trusted as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.context import PageContext
+from pipeline.models import Condition
+from pipeline.normalize.terms import (
+    clean_term,
+    find_conditions,
+    is_known_condition,
+    normalize_condition,
+    split_terms,
+)
+from pipeline.text import split_sentences
+
+_TRIGGER = re.compile(
+    r"\b(?:(?:used|prescribed|approved|indicated|licensed|taken|given|recommended|effective)\s+"
+    r"(?:\w+\s+)?(?:to treat|to manage|to prevent|to relieve|to control|to reduce|for|in)"
+    r"(?:\s+(?:the\s+)?(?:treatment|management|prevention|relief|control)\s+of)?"
+    r"|(?:treat|treats|treating|treatment of|management of|manage|manages|relief of|"
+    r"prevention of|therapy of|therapy for)"
+    r"|conditions?\s+(?:such as|like|including)"
+    r"|(?:disorders?|diseases?)\s+(?:such as|like|including))\s+",
+    re.I,
+)
+_CLAUSE_END = re.compile(
+    r"[.;:!?](?:\s|$)|\s[—–-]\s|\(|\s(?:which|that|who|when|if|because|although|but|while|by|"
+    r"as well as|associated|caused|in (?:adults|children|patients|people)|and (?:is|are|can|may|"
+    r"has|it|to)|with|without|so|after|since|etc)\b",
+    re.I,
+)
+_MAX_ITEM_WORDS = 6
+
+
+def _phrases_after(sentence: str) -> list[str]:
+    out: list[str] = []
+    for m in _TRIGGER.finditer(sentence):
+        rest = sentence[m.end() :]
+        end = _CLAUSE_END.search(rest)
+        out.extend(split_terms(rest[: end.start()] if end else rest))
+    return out
+
+
+def extract_conditions(ctx: PageContext) -> list[Condition]:
+    records: list[Condition] = []
+    seen: set[str] = set()
+
+    def add(name: str, text: str) -> None:
+        name = clean_term(name)
+        if not name or len(name.split()) > _MAX_ITEM_WORDS:
+            return
+        normalized = normalize_condition(name)
+        if not normalized or normalized in seen:
+            return
+        seen.add(normalized)
+        record = ctx.make(Condition, name=name, name_normalized=normalized, text=text)
+        if record is not None:
+            records.append(record)
+
+    for cb in ctx.blocks:
+        block = cb.block
+        if block.kind not in ("item", "paragraph") or cb.kind in ("side_effects", "author",
+                                                                 "references", "warnings"):
+            continue
+        in_uses = cb.kind == "uses"
+        if in_uses and block.kind == "item" and len(block.text.split()) <= _MAX_ITEM_WORDS:
+            for part in split_terms(block.label or block.text):
+                add(part, block.text)
+            continue
+        for sentence in split_sentences(block.text):
+            for phrase in _phrases_after(sentence):
+                if is_known_condition(clean_term(phrase)):
+                    add(phrase, sentence)
+            if in_uses:
+                for mention in find_conditions(sentence):
+                    add(mention.text, sentence)
+    return records

@@ -1,0 +1,101 @@
+"""What every extractor needs to know about the page: its classified blocks, its primary drug,
+and how to tell which drug a sentence is about.
+
+Records about other drugs named on the page carry that drug (SPEC), so attribution is shared
+here rather than re-decided, slightly differently, by each extractor.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, TypeVar
+
+from pipeline.classify import Classified
+from pipeline.models import Record, Reject
+from pipeline.normalize.drugs import DrugMention, lexicon
+from pipeline.validate import build
+
+M = TypeVar("M", bound=Record)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    negation: re.Pattern[str]
+    warning: re.Pattern[str]
+    benefit: re.Pattern[str]
+    cause: re.Pattern[str]
+    se_noun: re.Pattern[str]
+    list_opener: re.Pattern[str]
+
+
+def phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
+    alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)", re.I)
+
+
+@cache
+def cues() -> Cues:
+    data = json.loads(resources.files("pipeline.data").joinpath("cues.json").read_text())
+    return Cues(
+        negation=phrase_pattern(data["negations"]),
+        warning=phrase_pattern(data["warning_cues"]),
+        benefit=phrase_pattern(data["benefit_cues"]),
+        cause=phrase_pattern(data["cause_verbs"]),
+        se_noun=phrase_pattern(data["side_effect_nouns"]),
+        list_opener=phrase_pattern([o for o in data["list_openers"] if o != ":"]),
+    )
+
+
+@dataclass(slots=True)
+class PageContext:
+    blocks: list[Classified]
+    primary: str | None
+    source: str
+    rejects: list[Reject] = field(default_factory=list)
+
+    def make(self, model: type[M], **fields: Any) -> M | None:
+        """Build a validated record; an invalid one becomes a reject of this page."""
+        return build(model, self.rejects, self.source, **fields)
+
+    def mentions(self, text: str) -> list[DrugMention]:
+        return lexicon().find(text)
+
+    def drug_near(self, text: str, pos: int, block: Classified) -> str | None:
+        """The drug a statement at ``pos`` in ``text`` is about.
+
+        The nearest drug named before it in the same sentence wins (or right after it, as in
+        "50 mg of sildenafil"); then the list item or label it hangs from, the section
+        heading, and finally the page's primary drug.
+        """
+        found = self.mentions(text)
+        before = [m for m in found if m.end <= pos]
+        after = [m for m in found if m.start >= pos and m.start - pos <= 25]
+        if before:
+            return before[-1].generic
+        if after:
+            return after[0].generic
+        for extra in (block.block.label, block.block.context):
+            if extra:
+                ms = self.mentions(extra)
+                if ms:
+                    return ms[0].generic
+        return block.drug or self.primary
+
+    def sentence_drug(self, sentence: str, block: Classified) -> str | None:
+        """The drug a whole sentence is about: its subject if it names exactly one drug."""
+        names = {m.generic for m in self.mentions(sentence)}
+        if self.primary in names:
+            return self.primary
+        if len(names) == 1:
+            return names.pop()
+        for extra in (block.block.label, block.block.context):
+            if extra:
+                ms = self.mentions(extra)
+                if ms:
+                    return ms[0].generic
+        return block.drug or self.primary

@@ -1,0 +1,80 @@
+"""Doses and strengths, read sentence by sentence with the dose parser.
+
+The parser (:mod:`pipeline.normalize.dose`) knows amounts, ranges, units, frequencies, routes
+and kinds inside one sentence; this module knows the page: which drug a dose belongs to (the
+nearest drug named before it, the list item or label it hangs from, the section, the primary
+drug), and that a lead-in label ("Adults:", "Strength:") is part of the sentence it labels.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+from pipeline.extract.context import PageContext
+from pipeline.models import Dose, DoseKind, Unit
+from pipeline.normalize.dose import DoseMention, parse_doses
+from pipeline.text import split_sentences
+
+_SKIP_KINDS = frozenset({"author", "references", "pharmacokinetics"})
+_STRENGTH_HEADING = re.compile(r"\bstrengths?\b|available (?:forms|as)|presentations?|formulations?",
+                               re.I)
+
+
+def _record(ctx: PageContext, m: DoseMention, drug: str | None, section: str | None,
+            strength: bool) -> Dose | None:
+    kind = m.kind
+    if strength and kind == "dose" and m.frequency_per_day is None:
+        kind = "strength"
+    return ctx.make(
+        Dose,
+        drug=drug,
+        amount=float(m.amount),
+        amount_max=float(m.amount_max) if m.amount_max is not None else None,
+        unit=Unit(m.unit),
+        kind=DoseKind(kind),
+        frequency_per_day=m.frequency_per_day,
+        route=m.route,
+        form=m.form,
+        food=m.food,
+        population=m.population,
+        as_needed=m.as_needed,
+        section=section,
+        text=m.text,
+    )
+
+
+DrugAt = Callable[[str, int], str | None]
+"""Which drug a dose at a position of a sentence is about."""
+
+
+def doses_in(ctx: PageContext, text: str, drug_at: DrugAt, section: str | None,
+             strength: bool) -> list[Dose]:
+    out: list[Dose] = []
+    for sentence in split_sentences(text):
+        for m in parse_doses(sentence):
+            record = _record(ctx, m, drug_at(sentence, m.start), section, strength)
+            if record is not None:
+                out.append(record)
+    return out
+
+
+def extract_doses(ctx: PageContext) -> list[Dose]:
+    records: list[Dose] = []
+    seen: set[tuple[object, ...]] = set()
+    for cb in ctx.blocks:
+        block = cb.block
+        if block.kind not in ("item", "paragraph") or cb.kind in _SKIP_KINDS:
+            continue
+        text = f"{block.label}: {block.text}" if block.label and block.kind == "paragraph" \
+            and not block.text.startswith(block.label) else block.text
+        strength = bool(_STRENGTH_HEADING.search(" ".join(cb.path[-2:]) + " " + (block.label or "")))
+        drug_at = functools.partial(ctx.drug_near, block=cb)
+        for dose in doses_in(ctx, text, drug_at, cb.heading, strength):
+            key = (dose.drug, dose.amount, dose.amount_max, dose.unit, dose.kind,
+                   dose.frequency_per_day, dose.route, dose.population)
+            if key not in seen:
+                seen.add(key)
+                records.append(dose)
+    return records

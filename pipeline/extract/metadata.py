@@ -1,0 +1,258 @@
+"""Article metadata: title, canonical URL, description, site, language, dates, author.
+
+Read from the whole page before boilerplate removal, because the head, JSON-LD and the author
+box all sit outside the article text. Sources are tried from the most to the least explicit
+(JSON-LD and meta tags before visible text), the way extruct's uniform layer orders them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil import parser as dateparser
+from lxml import html
+
+from pipeline.segment import clean
+
+_ARTICLE_TYPES = frozenset(
+    {
+        "article", "newsarticle", "blogposting", "medicalwebpage", "webpage", "medicalscholarlyarticle",
+        "scholarlyarticle", "report", "techarticle", "healthtopiccontent", "medicalentity", "drug",
+        "product", "itempage", "faqpage", "collectionpage", "aboutpage", "socialmediaposting",
+    }
+)  # fmt: skip
+_TYPE_RANK = ("article", "newsarticle", "blogposting", "medicalscholarlyarticle", "scholarlyarticle",
+              "medicalwebpage", "report", "techarticle", "webpage", "itempage", "drug", "product")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||–|—|-|::|·|•|»)\s+")
+_AUTHOR_BOX = re.compile(r"author", re.I)
+_AUTHOR_NAME = re.compile(r"(?:^|[-_\s])(?:name|title|heading)(?:$|[-_\s])", re.I)
+_AUTHOR_BIO = re.compile(
+    r"(?:^|[-_\s])(?:bio|job|role|position|credentials?|description|desc|about)(?:$|[-_\s])", re.I
+)
+_COMMENT_AREA = re.compile(r"comment|respond|reply|review|disqus", re.I)
+_BYLINE = re.compile(r"^\s*(?:by|written by|author:|von|por)\s+", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    title: str | None
+    url: str | None
+    description: str | None
+    site_name: str | None
+    language: str | None
+    published: dt.date | None
+    modified: dt.date | None
+    author_name: str | None
+    author_title: str | None
+    jsonld_names: tuple[str, ...]
+    """Names of JSON-LD Drug / Product / about entities: evidence for the primary drug."""
+    h1: str | None
+
+
+def _jsonld_nodes(root: html.HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:  # trailing commas and control characters are common in hand-written JSON-LD
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
+            except ValueError:
+                continue
+        yield from _flatten(data)
+
+
+def _flatten(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten(item)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _flatten(data["@graph"])
+        for key in ("mainEntity", "about", "itemReviewed"):
+            if isinstance(data.get(key), dict | list):
+                yield from _flatten(data[key])
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    t = node.get("@type")
+    values = t if isinstance(t, list) else [t]
+    return {str(v).lower() for v in values if v}
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return clean(value) or None
+    if isinstance(value, dict):
+        return _text(value.get("name") or value.get("@value") or value.get("url") or value.get("@id"))
+    if isinstance(value, list) and value:
+        return _text(value[0])
+    return None
+
+
+def _meta(root: html.HtmlElement) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in root.iter("meta"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        content = m.get("content")
+        if key and content and key not in out:
+            out[key] = clean(content)
+        equiv = (m.get("http-equiv") or "").lower()
+        if equiv == "content-language" and content:
+            out.setdefault("content-language", content.strip())
+    return out
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """An ISO or human date to a date; None when it is not a plausible publication date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        if re.match(r"^\d{4}-\d{2}-\d{2}", value):
+            parsed = dateparser.isoparse(value[:10])
+        else:
+            parsed = dateparser.parse(value, fuzzy=True, dayfirst=bool(re.match(r"^\d{1,2}[./]", value)))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if not 1990 <= parsed.year <= dt.date.today().year + 1:
+        return None
+    return parsed.date()
+
+
+def _strip_site(title: str, site: str | None) -> str:
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) == 1:
+        return title
+    if site:
+        kept = [p for p in parts if p.strip().lower() != site.strip().lower()]
+        if kept and len(kept) < len(parts):
+            return " – ".join(kept) if len(kept) > 1 else kept[0]
+    return parts[0] if len(parts[0]) >= max(len(p) for p in parts[1:]) / 2 else title
+
+
+def _similar(a: str, b: str) -> bool:
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.6
+
+
+def _outside_comments(el: html.HtmlElement) -> bool:
+    return not any(_COMMENT_AREA.search(f"{a.get('id') or ''} {a.get('class') or ''}")
+                   for a in el.iterancestors())
+
+
+def _author_box(root: html.HtmlElement) -> tuple[str | None, str | None]:
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "meta", "a", "img"):
+            continue
+        label = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not _AUTHOR_BOX.search(label) or not _outside_comments(el):
+            continue
+        name = title = None
+        for child in el.iter():
+            if child is el or not isinstance(child.tag, str):
+                continue
+            clabel = f"{child.get('class') or ''} {child.get('itemprop') or ''}"
+            text = clean(child.text_content())
+            if not text:
+                continue
+            if name is None and (_AUTHOR_NAME.search(clabel) or child.get("itemprop") == "name"):
+                if "title" in clabel.lower() and "author of" in text.lower():
+                    continue  # the box's own caption ("Author of the article")
+                if len(text) <= 80:
+                    name = _BYLINE.sub("", text)
+            elif title is None and (_AUTHOR_BIO.search(clabel) or child.get("itemprop") == "jobTitle"):
+                title = text
+        if name:
+            return name, title
+    return None, None
+
+
+def extract_metadata(root: html.HtmlElement) -> Metadata:
+    meta = _meta(root)
+    nodes = list(_jsonld_nodes(root))
+    articles = [n for n in nodes if _types(n) & _ARTICLE_TYPES]
+    articles.sort(key=lambda n: min((_TYPE_RANK.index(t) for t in _types(n) if t in _TYPE_RANK),
+                                    default=len(_TYPE_RANK)))
+    ld: dict[str, Any] = articles[0] if articles else {}
+    org = next((n for n in nodes if _types(n) & {"organization", "website"}), {})
+
+    site = meta.get("og:site_name") or _text(ld.get("publisher")) or _text(org.get("name"))
+    head_title = root.find(".//title")
+    title_tag = clean(head_title.text_content()) if head_title is not None else ""
+    h1s = [clean(h.text_content()) for h in root.iter("h1")]
+    h1s = [h for h in h1s if h]
+    candidates = [c for c in (meta.get("og:title"), _text(ld.get("headline")), _text(ld.get("name")),
+                              title_tag) if c]
+    title: str | None = None
+    for h1 in h1s:
+        if any(_similar(h1, c) or h1.lower() in c.lower() for c in candidates):
+            title = h1
+            break
+    if title is None:
+        if title_tag and not (site and title_tag.strip().lower() == site.strip().lower()):
+            title = _strip_site(title_tag, site)
+        elif h1s:
+            title = h1s[0]
+        elif candidates:
+            title = _strip_site(candidates[0], site)
+
+    canonical = next((ln.get("href") for ln in root.iter("link")
+                      if "canonical" in (ln.get("rel") or "").lower().split() and ln.get("href")), None)
+    url = canonical or meta.get("og:url") or _text(ld.get("url")) or _text(ld.get("mainEntityOfPage"))
+
+    description = (meta.get("description") or meta.get("og:description")
+                   or _text(ld.get("description")) or meta.get("twitter:description"))
+    html_el = root if root.tag == "html" else root.find(".//html")
+    language = (html_el.get("lang") if html_el is not None else None) or meta.get("og:locale") \
+        or _text(ld.get("inLanguage")) or meta.get("content-language")
+    if language:
+        language = language.replace("_", "-").strip() or None
+
+    published = parse_date(meta.get("article:published_time") or _text(ld.get("datePublished"))
+                           or meta.get("datepublished") or meta.get("date")
+                           or meta.get("dc.date") or meta.get("citation_publication_date")
+                           or _time(root, "published") or meta.get("dcterms.created"))
+    modified = parse_date(meta.get("article:modified_time") or _text(ld.get("dateModified"))
+                          or meta.get("og:updated_time") or meta.get("datemodified")
+                          or meta.get("last-modified") or _time(root, "updated"))
+
+    box_name, box_title = _author_box(root)
+    ld_author = ld.get("author")
+    author_name = _text(ld_author) or meta.get("author") or box_name
+    author_title = None
+    if isinstance(ld_author, dict):
+        author_title = _text(ld_author.get("jobTitle")) or _text(ld_author.get("description"))
+    elif isinstance(ld_author, list) and ld_author and isinstance(ld_author[0], dict):
+        author_title = _text(ld_author[0].get("jobTitle"))
+    if box_name and author_name and (_similar(box_name, author_name) or box_name in author_name):
+        author_title = author_title or box_title
+    if author_name and site and author_name.strip().lower() == site.strip().lower() and not box_name:
+        pass  # an organisation credited as author is still the author the page states
+
+    names = tuple(n for n in (_text(x.get("name")) for x in nodes
+                              if _types(x) & {"drug", "product", "medicalentity"}) if n)
+    return Metadata(
+        title=title, url=url, description=description, site_name=site, language=language,
+        published=published, modified=modified,
+        author_name=_BYLINE.sub("", author_name) if author_name else None,
+        author_title=author_title, jsonld_names=names, h1=h1s[0] if h1s else None,
+    )
+
+
+def _time(root: html.HtmlElement, kind: str) -> str | None:
+    for t in root.iter("time"):
+        cls = f"{t.get('class') or ''} {t.get('itemprop') or ''}".lower()
+        if kind in cls or (kind == "published" and "datepublished" in cls):
+            return t.get("datetime") or clean(t.text_content())
+    return None

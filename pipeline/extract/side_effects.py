@@ -1,0 +1,211 @@
+"""Side effects from lists, table columns and prose, each split into terms and categorised.
+
+Three readings, from the most to the least explicit:
+
+1. items of a side-effect section (or of a list under a cue such as "Call your doctor right
+   away if you have:"): each item is one or more terms;
+2. sentences that introduce a list ("The most common side effects are A, B and C", "may cause
+   withdrawal symptoms such as A, B, or C"), anywhere in the article;
+3. inside a side-effect section only, known adverse-effect terms named in running prose.
+
+Negated mentions ("does not cause drowsiness") are skipped, and a term stated about another
+drug is recorded for that drug.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from pipeline.classify import NEUTRAL, Classified
+from pipeline.extract.context import PageContext, cues, phrase_pattern
+from pipeline.models import SideEffect, SideEffectCategory
+from pipeline.normalize.terms import (
+    clean_term,
+    find_side_effects,
+    is_known_side_effect,
+    normalize_side_effect,
+    split_terms,
+)
+from pipeline.text import split_sentences
+
+_PARENS = re.compile(r"\s*\([^)]*\)")
+_CLAUSE_END = re.compile(
+    r"[.;!?](?:\s|$)|\s[—–-]\s|\s(?:which|that|who|when|whenever|if|because|although|but|while|"
+    r"especially|particularly|in some|after|during|as well as|etc|these|this|and may|and can|"
+    r"and should|and is|and are|or may|requiring|leading to|so|than|for|until|unless|in people|"
+    r"in patients|in children|in adults)\b",
+    re.I,
+)
+_COPULA = re.compile(r"^\s*(?:are|is|were|was)\b", re.I)
+_QUALIFIED = re.compile(
+    r"\b(?:common|frequent|serious|severe|main|known|typical|possible|potential|reported|rare|"
+    r"usual|other|major|mild|key|most|primary|notable|important)\W+(?:\w+\W+)?$",
+    re.I,
+)
+_NOT_TERM = re.compile(
+    r"^(?:tell|call|stop|take|contact|seek|if|do|don't|ask|talk|speak|get|go|keep|avoid|use|"
+    r"see|check|read|make|you|your|it|this|these|they|we|there|most|some|many|other|all|"
+    r"any|each|both|such|generally|usually|often|also|may|can|should|will|would|could|"
+    r"more|less|very|including|include|like)\b",
+    re.I,
+)
+_VERBISH = re.compile(
+    r"\b(?:is|are|was|were|be|been|may|can|should|will|would|could|might|must|have|has|had|"
+    r"do|does|did|take|taking|get|gets|feel like|go away|goes away|tell|call)\b",
+    re.I,
+)
+_CATEGORY_WORDS = frozenset(
+    {"common", "rare", "serious", "severe", "mild", "less common", "very rare", "uncommon",
+     "frequent", "very common", "unknown", "none", "n/a", "yes", "no", "others", "other"}
+)
+_MAX_TERM_WORDS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class _CategoryCues:
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def find(self, text: str) -> str | None:
+        """The category whose cue sits closest to the end of ``text`` (nearest the list)."""
+        best: tuple[int, str] | None = None
+        for cat, pattern in self.patterns:
+            for m in pattern.finditer(text):
+                if best is None or m.end() > best[0]:
+                    best = (m.end(), cat)
+        return best[1] if best else None
+
+
+@cache
+def _categories() -> _CategoryCues:
+    data = json.loads(resources.files("pipeline.data").joinpath("sections.json").read_text())
+    return _CategoryCues(tuple((k, phrase_pattern(v)) for k, v in data["categories"].items()))
+
+
+def valid_term(term: str) -> bool:
+    """A short noun phrase naming an effect, not a clause, a category word or a fragment."""
+    if not term or len(term) < 3 or not re.search(r"[^\W\d_]", term):
+        return False
+    words = term.split()
+    if len(words) > _MAX_TERM_WORDS or term.lower() in _CATEGORY_WORDS:
+        return False
+    if _NOT_TERM.match(term) or _VERBISH.search(term) and not is_known_side_effect(term):
+        return False
+    return not cues().se_noun.fullmatch(term)
+
+
+def _negated(prefix: str) -> bool:
+    window = " ".join(prefix.split()[-6:])
+    return bool(cues().negation.search(window))
+
+
+@dataclass(slots=True)
+class _Collector:
+    ctx: PageContext
+    records: list[SideEffect]
+    seen: set[tuple[str | None, str, str]]
+
+    def add(self, term: str, category: str, text: str, drug: str | None, cb: Classified) -> None:
+        term = clean_term(term)
+        if not valid_term(term):
+            return
+        normalized = normalize_side_effect(term)
+        key = (drug, normalized, category)
+        if not normalized or key in self.seen:
+            return
+        self.seen.add(key)
+        record = self.ctx.make(
+            SideEffect,
+            drug=drug,
+            term=term,
+            term_normalized=normalized.lower(),
+            category=SideEffectCategory(category),
+            section=cb.heading,
+            text=text,
+        )
+        if record is not None:
+            self.records.append(record)
+
+
+def _list_after(sentence: str, start: int) -> str:
+    rest = _PARENS.sub("", sentence[start:])
+    m = _CLAUSE_END.search(rest)
+    return rest[: m.start()] if m else rest
+
+
+def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> set[str]:
+    """Read the lists that a sentence introduces; returns the terms it took."""
+    c = cues()
+    taken: set[str] = set()
+    anchors: list[tuple[int, int, bool]] = []  # (anchor start, list start, strong)
+    for m in c.se_noun.finditer(sentence):
+        after = sentence[m.end() :]
+        om = re.match(r"^\s*(?:\([^)]*\)\s*)?(?:of \w+\s+)?(?:,\s*)?(?:(?:may|can|might|could|often|commonly)\s+)?"
+                      r"(?:include[sd]?|including|are|were|is|such as|like|e\.g\.|namely|:)\s*:?",
+                      after, re.I)
+        if not om:
+            continue
+        if _COPULA.match(after[om.start():]) and not _QUALIFIED.search(sentence[: m.start()]):
+            continue
+        anchors.append((m.start(), m.end() + om.end(), True))
+    for m in c.cause.finditer(sentence):
+        anchors.append((m.start(), m.end(), False))
+    anchors.sort()
+    for start, list_start, strong in anchors:
+        prefix = sentence[:start]
+        if _negated(prefix):
+            continue
+        listing = _list_after(sentence, list_start)
+        if not strong and c.se_noun.search(listing):
+            continue  # "may experience serious side effects, such as ..." is the strong anchor's
+        category = _categories().find(sentence[:list_start]) or cb.category
+        category = category or "unspecified"
+        drug = col.ctx.drug_near(sentence, start, cb)
+        for term in split_terms(listing):
+            t = clean_term(term)
+            if not strong and not (is_known_side_effect(t) or len(t.split()) <= 3):
+                continue
+            col.add(t, category, sentence, drug, cb)
+            taken.add(t)
+    if in_section:
+        for mention in find_side_effects(sentence):
+            if mention.text.lower() in taken or _negated(sentence[: mention.start]):
+                continue
+            category = _categories().find(sentence) or cb.category or "unspecified"
+            drug = col.ctx.drug_near(sentence, mention.start, cb)
+            col.add(mention.text, category, sentence, drug, cb)
+    return taken
+
+
+def _term_item(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 10 and not _NOT_TERM.match(text) and not re.search(r"[.!?]\s+\S", text)
+
+
+def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
+    col = _Collector(ctx, [], set())
+    for cb in ctx.blocks:
+        block = cb.block
+        if block.kind == "table" or cb.kind in ("author", "references", "comparison_table"):
+            continue
+        in_section = cb.kind == "side_effects"
+        cue_only = cb.kind in (None, *NEUTRAL) and cb.category in ("serious", "withdrawal",
+                                                                   "overdose", "rare", "common")
+        category = cb.category or "unspecified"
+        if block.kind == "item" and (in_section or cue_only):
+            label = block.label
+            if label and len(label.split()) <= 6 and valid_term(clean_term(label)):
+                col.add(label, category, block.text, ctx.sentence_drug(label, cb), cb)
+                continue
+            if _term_item(block.text):
+                drug = ctx.sentence_drug(block.text, cb)
+                for term in split_terms(block.text):
+                    col.add(term, category, block.text, drug, cb)
+                continue
+        if block.kind in ("paragraph", "item"):
+            for sentence in split_sentences(block.text):
+                _prose(sentence, cb, col, in_section)
+    return col.records

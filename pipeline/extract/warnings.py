@@ -1,0 +1,59 @@
+"""Warnings, precautions and important information.
+
+Every item and sentence of a warnings section is a warning; elsewhere only sentences with a
+clear warning cue ("do not", "avoid", "contraindicated", "stopping suddenly") are, so that
+routine advice ("discuss any concerns with your doctor") does not flood the table. A sentence
+that only draws the consequence of the previous one ("Therefore, ...") joins it.
+"""
+
+from __future__ import annotations
+
+from pipeline.classify import Classified
+from pipeline.extract.context import PageContext, cues
+from pipeline.models import Warning
+from pipeline.text import is_continuation, split_sentences, word_count
+
+_SKIP_KINDS = frozenset({"author", "references", "benefits"})
+_MIN_WORDS = 3
+
+
+def _sentences_with_continuations(text: str) -> list[str]:
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        if out and is_continuation(sentence):
+            out[-1] = f"{out[-1]} {sentence}"
+        else:
+            out.append(sentence)
+    return out
+
+
+def extract_warnings(ctx: PageContext) -> list[Warning]:
+    records: list[Warning] = []
+    seen: set[str] = set()
+
+    def add(text: str, cb: Classified) -> None:
+        key = " ".join(text.lower().split())
+        if key in seen or word_count(text) < _MIN_WORDS and cb.kind != "warnings":
+            return
+        seen.add(key)
+        record = ctx.make(Warning, drug=ctx.sentence_drug(text, cb), text=text, section=cb.heading)
+        if record is not None:
+            records.append(record)
+
+    for cb in ctx.blocks:
+        block = cb.block
+        if block.kind not in ("item", "paragraph"):
+            continue
+        if cb.kind == "warnings":
+            if block.kind == "item":
+                add(block.text, cb)
+            else:
+                for sentence in _sentences_with_continuations(block.text):
+                    add(sentence, cb)
+            continue
+        if cb.kind in _SKIP_KINDS or cb.kind == "side_effects" and block.kind == "item":
+            continue
+        for sentence in _sentences_with_continuations(block.text):
+            if cues().warning.search(sentence):
+                add(sentence, cb)
+    return records

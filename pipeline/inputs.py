@@ -1,0 +1,63 @@
+"""Resolve command-line INPUT arguments (files, directories, globs) to page sources.
+
+A directory is searched recursively for ``*.html`` / ``*.htm``, without following symbolic
+links (a link loop cannot trap the run). Sources keep the path as the user wrote it, joined
+with the path inside a directory, because ``source`` is how records are traced back.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+HTML_SUFFIXES = (".html", ".htm")
+
+
+class InputError(ValueError):
+    """An INPUT argument names nothing that exists."""
+
+
+def _walk(directory: str) -> Iterator[str]:
+    for dirpath, dirnames, filenames in os.walk(directory, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.lower().endswith(HTML_SUFFIXES):
+                yield os.path.join(dirpath, name)
+        # a directory named like a page ("x.html") is not a page but still reported
+        for name in dirnames:
+            if name.lower().endswith(HTML_SUFFIXES):
+                yield os.path.join(dirpath, name)
+
+
+def resolve_inputs(args: Sequence[str]) -> list[str]:
+    """Every page source named by the arguments, each once, in a stable order."""
+    sources: list[str] = []
+    for arg in args:
+        if os.path.isdir(arg):
+            sources.extend(_walk(arg))
+        elif os.path.lexists(arg):
+            sources.append(arg)
+        else:
+            matches = sorted(glob.glob(arg, recursive=True))
+            if not matches:
+                raise InputError(f"input not found: {arg}")
+            for match in matches:
+                sources.extend(_walk(match) if os.path.isdir(match) else [match])
+    seen: set[str] = set()
+    unique = []
+    for s in sources:
+        key = os.path.normpath(s)
+        if key not in seen:
+            seen.add(key)
+            unique.append(s)
+    return unique
+
+
+def read_source(source: str) -> bytes:
+    """The bytes of one page; OSError (unreadable, a directory, gone) is the caller's reject."""
+    path = Path(source)
+    if path.is_dir():
+        raise IsADirectoryError(f"is a directory, not a page: {source}")
+    return path.read_bytes()

@@ -1,0 +1,185 @@
+"""Pydantic v2 models: the single source of truth for every record's fields and types.
+
+CSV columns, JSON keys and the nested ``articles.jsonl`` object are all derived from these
+classes (see :mod:`pipeline.export`), so a field is named exactly once, here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Evidence and names must carry text: an empty string is a parsing bug, not a value."""
+
+
+class Unit(StrEnum):
+    """Canonical dose units; the dose parser maps every spelling it accepts onto one of these."""
+
+    MG = "mg"
+    MCG = "mcg"
+    G = "g"
+    ML = "mL"
+    L = "L"
+    IU = "IU"
+    UNITS = "units"
+    MEQ = "mEq"
+    MMOL = "mmol"
+    MG_KG = "mg/kg"
+    MCG_KG = "mcg/kg"
+    MG_KG_DAY = "mg/kg/day"
+    G_KG = "g/kg"
+    IU_KG = "IU/kg"
+    MG_KG_H = "mg/kg/h"
+    MCG_MIN = "mcg/min"
+    MCG_KG_MIN = "mcg/kg/min"
+    UNITS_ML = "units/mL"
+    MG_M2 = "mg/m2"
+    MG_ML = "mg/mL"
+    MCG_ML = "mcg/mL"
+    MG_H = "mg/h"
+    MCG_H = "mcg/h"
+    UNITS_KG = "units/kg"
+    PERCENT = "%"
+
+
+class DoseKind(StrEnum):
+    STRENGTH = "strength"
+    DOSE = "dose"
+    STARTING_DOSE = "starting_dose"
+    MAINTENANCE_DOSE = "maintenance_dose"
+    MAX_DOSE = "max_dose"
+    TITRATION = "titration"
+
+
+class SideEffectCategory(StrEnum):
+    COMMON = "common"
+    SERIOUS = "serious"
+    RARE = "rare"
+    WITHDRAWAL = "withdrawal"
+    OVERDOSE = "overdose"
+    UNSPECIFIED = "unspecified"
+
+
+class Record(BaseModel):
+    """Base for every record: strict (no silent coercion of e.g. "20" to 20) and closed."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_enum_values=True)
+
+
+class Author(Record):
+    name: NonEmpty
+    title: str | None = None
+
+
+class Dose(Record):
+    drug: str | None
+    amount: Annotated[float, Field(ge=0)]
+    amount_max: Annotated[float, Field(ge=0)] | None = None
+    unit: Unit
+    kind: DoseKind
+    frequency_per_day: Annotated[float, Field(gt=0)] | None = None
+    route: str | None = None
+    form: str | None = None
+    food: str | None = None
+    population: str | None = None
+    as_needed: bool = False
+    section: str | None = None
+    text: NonEmpty
+
+    @model_validator(mode="after")
+    def _range_is_ordered(self) -> Dose:
+        if self.amount_max is not None and self.amount_max < self.amount:
+            raise ValueError(f"amount_max {self.amount_max} < amount {self.amount}")
+        return self
+
+
+class Benefit(Record):
+    drug: str | None
+    text: NonEmpty
+    section: str | None = None
+
+
+class SideEffect(Record):
+    drug: str | None
+    term: NonEmpty
+    term_normalized: NonEmpty
+    category: SideEffectCategory
+    section: str | None = None
+    text: NonEmpty
+
+    @field_validator("term_normalized")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        if value != value.lower():
+            raise ValueError("term_normalized must be lower case")
+        return value
+
+
+class Warning(Record):  # noqa: A001 - the domain word; shadows a builtin only inside this module
+    drug: str | None
+    text: NonEmpty
+    section: str | None = None
+
+
+class Condition(Record):
+    name: NonEmpty
+    name_normalized: NonEmpty
+    text: NonEmpty
+
+
+class Comparison(Record):
+    table: Annotated[int, Field(ge=0)]
+    row: Annotated[int, Field(ge=0)]
+    medication: NonEmpty
+    drug: str | None = None
+    effectiveness: str | None = None
+    side_effects: list[NonEmpty] = Field(default_factory=list)
+    attributes: dict[str, str] = Field(default_factory=dict)
+    text: NonEmpty
+
+
+class Article(Record):
+    """The nested article object of SPEC.md, one line of ``articles.jsonl``."""
+
+    article_id: NonEmpty
+    source: NonEmpty
+    url: str | None = None
+    title: NonEmpty
+    description: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    published: dt.date | None = None
+    modified: dt.date | None = None
+    drug: str | None = None
+    author: Author | None = None
+    citations: list[NonEmpty] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
+    doses: list[Dose] = Field(default_factory=list)
+    benefits: list[Benefit] = Field(default_factory=list)
+    side_effects: list[SideEffect] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+    comparisons: list[Comparison] = Field(default_factory=list)
+
+
+class Reject(Record):
+    """An input or record that could not be read or validated, kept with the reason."""
+
+    source: NonEmpty
+    stage: NonEmpty
+    reason: NonEmpty
+    article_id: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+RECORD_TABLES: dict[str, type[Record]] = {
+    "doses": Dose,
+    "benefits": Benefit,
+    "side_effects": SideEffect,
+    "warnings": Warning,
+    "conditions": Condition,
+}
+"""Child tables of an article that map one-to-one onto a list field of :class:`Article`."""

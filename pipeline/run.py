@@ -1,0 +1,153 @@
+"""One page through every stage: bytes in, a validated article (or a reject) out.
+
+This is the unit of work that the command line runs over many pages. It is a pure function
+of the page's bytes and its source name, so results are the same in any order, in any process,
+and on any run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from lxml.html import HtmlElement
+
+from pipeline.boilerplate import strip_boilerplate
+from pipeline.classify import classify
+from pipeline.decode import DecodeError, decode
+from pipeline.extract.benefits import extract_benefits
+from pipeline.extract.citations import extract_citations
+from pipeline.extract.comparisons import extract_comparisons
+from pipeline.extract.conditions import extract_conditions
+from pipeline.extract.context import PageContext
+from pipeline.extract.doses import extract_doses
+from pipeline.extract.drug import primary_drug
+from pipeline.extract.metadata import extract_metadata
+from pipeline.extract.side_effects import extract_side_effects
+from pipeline.extract.warnings import extract_warnings
+from pipeline.models import Article, Author, Reject
+from pipeline.normalize.drugs import lexicon
+from pipeline.parse import ParseError, parse
+from pipeline.segment import segment
+from pipeline.tables import resolve_tables
+from pipeline.validate import build
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PageResult:
+    source: str
+    article: Article | None = None
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def article_id(source: str, data: bytes) -> str:
+    """Stable across runs for the same source and content; differs when either changes."""
+    digest = hashlib.sha256()
+    digest.update(source.encode("utf-8", "surrogatepass"))
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()[:16]
+
+
+def _single_drug(text: str) -> str | None:
+    names = {m.generic for m in lexicon().find(text)}
+    return names.pop() if len(names) == 1 else None
+
+
+def _dedupe_side_effects_across(article_fields: dict[str, object]) -> None:
+    """Comparison rows repeat list terms; keep the first record of each (drug, term, category)."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for se in article_fields["side_effects"]:  # type: ignore[attr-defined]
+        key = (se.drug, se.term_normalized, se.category)
+        if key not in seen:
+            seen.add(key)
+            kept.append(se)
+    article_fields["side_effects"] = kept
+
+
+def process_page(source: str, data: bytes) -> PageResult:
+    """Run every stage on one page; never raises for bad input, it rejects it instead."""
+    result = PageResult(source=source)
+    aid = article_id(source, data)
+
+    def reject(stage: str, reason: str) -> PageResult:
+        log.warning("%s: %s: %s", source, stage, reason)
+        result.rejects.append(Reject(source=source, stage=stage, reason=reason, article_id=aid))
+        return result
+
+    try:
+        decoded = decode(data)
+    except DecodeError as exc:
+        return reject("decode", str(exc))
+    try:
+        root = parse(decoded.text)
+    except ParseError as exc:
+        return reject("parse", str(exc))
+
+    try:
+        return _extract(source, aid, root, result)
+    except RecursionError:
+        return reject("segment", "document nested too deeply to process")
+    except Exception as exc:  # a bug must cost one page, never the run
+        log.exception("%s: extract failed", source)
+        return reject("extract", f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _extract(source: str, aid: str, root: HtmlElement, result: PageResult) -> PageResult:
+    meta = extract_metadata(root)
+    content = strip_boilerplate(root)
+    blocks = resolve_tables(segment(content.root), lexicon().canonical)
+    body_texts = [b.text for b in blocks if b.kind != "heading"]
+    drug = primary_drug([meta.title, meta.h1], meta.jsonld_names, body_texts)
+    classified = classify(blocks, title=meta.title, drug_of=_single_drug)
+    ctx = PageContext(blocks=classified, primary=drug, source=source)
+
+    comparisons = extract_comparisons(ctx)
+    fields: dict[str, object] = {
+        "conditions": extract_conditions(ctx),
+        "doses": extract_doses(ctx) + comparisons.doses,
+        "benefits": extract_benefits(ctx),
+        "side_effects": extract_side_effects(ctx) + comparisons.side_effects,
+        "warnings": extract_warnings(ctx),
+        "comparisons": comparisons.rows,
+    }
+    _dedupe_side_effects_across(fields)
+    result.rejects.extend(ctx.rejects)
+
+    title = meta.title or next((b.text for b in blocks if b.kind == "heading"), None) \
+        or PurePath(source).stem
+    has_records = any(fields[k] for k in ("doses", "side_effects", "comparisons"))
+    if drug is None and not has_records and not lexicon().find(" ".join(body_texts[:200])):
+        reason = "not a medication article: no drug, dose, side effect or comparison found"
+        log.warning("%s: classify: %s", source, reason)
+        result.rejects.append(Reject(source=source, stage="classify", reason=reason,
+                                     article_id=aid))
+        return result
+    author = None
+    if meta.author_name:
+        author = build(Author, result.rejects, source, name=meta.author_name,
+                       title=meta.author_title)
+    result.article = build(
+        Article,
+        result.rejects,
+        source,
+        article_id=aid,
+        source=source,
+        url=meta.url,
+        title=title,
+        description=meta.description,
+        site_name=meta.site_name,
+        language=meta.language,
+        published=meta.published,
+        modified=meta.modified,
+        drug=drug,
+        author=author,
+        citations=extract_citations(" ".join(body_texts)),
+        **fields,
+    )
+    return result

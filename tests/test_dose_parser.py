@@ -1,0 +1,801 @@
+"""Tests for the dose parser: pipeline.normalize.dose, .frequency and .units.
+
+Table-driven, after price-parser's tests: every string worth remembering is a row of a
+named table, one parametrized test walks each function's tables, and known gaps stay as
+strict xfail rows so that fixing one is noticed. Property tests (hypothesis) check what
+must hold for any input at all.
+
+A dose row lists the mentions expected, left to right. Each is a dict holding amount,
+amount_max and unit plus whichever other fields the row is about; fields a row does not
+name are not checked, so a row states one fact and survives unrelated changes.
+"""
+
+from __future__ import annotations
+
+import doctest
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from pipeline.normalize import dose as dose_module
+from pipeline.normalize import frequency as frequency_module
+from pipeline.normalize import units as units_module
+from pipeline.normalize.dose import DoseMention, parse_doses, parse_number
+from pipeline.normalize.frequency import find_frequencies, is_as_needed, parse_frequency
+from pipeline.normalize.units import canonical_unit, canonical_units
+
+# Read the data files straight from disk so integrity tests do not share the loader under test.
+_DATA = Path(units_module.__file__).resolve().parents[1] / "data"
+
+
+class Example(NamedTuple):
+    text: str
+    expected: Any
+
+
+def d(
+    amount: float, amount_max: float | None = None, unit: str = "mg", **fields: Any
+) -> dict[str, Any]:
+    """One expected mention: amount, amount_max and unit always, other fields when named."""
+    return {"amount": amount, "amount_max": amount_max, "unit": unit, **fields}
+
+
+def _rows(*tables: Iterable[Any]) -> list[Any]:
+    return [row for table in tables for row in table]
+
+
+def _xfail(*rows: Example) -> list[Any]:
+    return [pytest.param(row, marks=pytest.mark.xfail(strict=True)) for row in rows]
+
+
+# --------------------------------------------------------------------------------------------
+# parse_doses
+# --------------------------------------------------------------------------------------------
+
+_SINGLE_AMOUNTS = [
+    Example("20 mg", [d(20)]),
+    Example("20mg", [d(20)]),
+    Example("20 MG", [d(20)]),
+    Example("20 milligrams", [d(20)]),
+    Example("a 20-mg tablet", [d(20, form="tablet")]),
+    Example("2.5 mcg", [d(2.5, unit="mcg")]),
+    Example("2.5 µg", [d(2.5, unit="mcg")]),  # micro sign U+00B5
+    Example("2.5 μg", [d(2.5, unit="mcg")]),  # Greek mu U+03BC
+    Example("2.5 micrograms", [d(2.5, unit="mcg")]),
+    Example("4 g", [d(4, unit="g")]),
+    Example("1 gram", [d(1, unit="g")]),
+    Example("5 mL", [d(5, unit="mL")]),
+    Example("5 ml", [d(5, unit="mL")]),
+    Example("5 cc", [d(5, unit="mL")]),
+    Example("1000 IU", [d(1000, unit="IU")]),
+    Example("400 international units", [d(400, unit="IU")]),
+    Example("10 units", [d(10, unit="units")]),
+    Example("20 mEq", [d(20, unit="mEq")]),
+    Example("5 mmol", [d(5, unit="mmol")]),
+]
+
+_UNITS_IN_CONTEXT = [
+    Example("0.5 mg/kg", [d(0.5, unit="mg/kg", kind="dose")]),
+    Example("0.5 mg per kg", [d(0.5, unit="mg/kg")]),
+    Example("15 mcg/kg", [d(15, unit="mcg/kg")]),
+    Example("0.4 g/kg", [d(0.4, unit="g/kg")]),
+    Example("750 mg/m2", [d(750, unit="mg/m2", kind="dose")]),
+    Example("750 mg/m²", [d(750, unit="mg/m2")]),
+    Example("10 mg/mL", [d(10, unit="mg/mL", kind="strength")]),
+    Example("10 mg/ml", [d(10, unit="mg/mL")]),
+    Example("100 units/mL insulin", [d(100, unit="units/mL")]),
+    Example("1–5 mg/h", [d(1, 5, unit="mg/h")]),
+    Example("1-5 mg/hr", [d(1, 5, unit="mg/h")]),
+    Example("2 mg/hour", [d(2, unit="mg/h")]),
+    Example("a 25 mcg/hr patch", [d(25, unit="mcg/h", form="patch")]),
+    Example("10 mg/kg/day", [d(10, unit="mg/kg/day", frequency_per_day=None)]),
+    Example("10 mg/kg/d", [d(10, unit="mg/kg/day")]),
+    Example("5 mcg/kg/min", [d(5, unit="mcg/kg/min")]),
+    # A trailing "/day" or "/d" is a frequency, not part of the unit.
+    Example("80 mg/day", [d(80, frequency_per_day=1)]),
+    Example("4 g/d", [d(4, unit="g", frequency_per_day=1)]),
+    Example("70 mg/week", [d(70, frequency_per_day=1 / 7)]),
+    Example("0.1 mg/24 hours", [d(0.1, frequency_per_day=1)]),
+    Example("5 mg/kg/dose", [d(5, unit="mg/kg")]),
+    # Per volume: reduced to one mL (250 mg in 5 mL is 50 mg/mL).
+    Example("250 mg/5 mL", [d(50, unit="mg/mL")]),
+    Example("125 mg per 5 ml", [d(25, unit="mg/mL")]),
+    Example("10 mg / 1 mL", [d(10, unit="mg/mL")]),
+    Example("1 g/10 mL", [d(100, unit="mg/mL")]),
+    Example("125-250 mg/5 mL", [d(25, 50, unit="mg/mL")]),
+    Example("Give 125 mg/5 mL suspension", [d(25, unit="mg/mL", form="suspension")]),
+    # "%" is a dose unit only before a formulation word.
+    Example("1% cream", [d(1, unit="%", form="cream", kind="strength")]),
+    Example("2% gel", [d(2, unit="%", form="gel")]),
+    Example("0.05% solution", [d(0.05, unit="%", form="solution")]),
+    Example("1% hydrocortisone cream", [d(1, unit="%", form="cream")]),
+    Example("DECREASE DOSAGE BY 25% (750 mg/m2)", [d(750, unit="mg/m2", kind="dose")]),
+]
+
+_RANGES = [
+    Example("10-20 mg", [d(10, 20, kind="dose")]),
+    Example("10–20 mg", [d(10, 20)]),  # en dash
+    Example("10—20 mg", [d(10, 20)]),  # em dash
+    Example("10 to 20 mg", [d(10, 20)]),
+    Example("10 mg to 20 mg", [d(10, 20)]),
+    Example("10 mg - 20 mg", [d(10, 20)]),
+    Example("10 - 20mg", [d(10, 20)]),
+    Example("10mg-20mg", [d(10, 20)]),
+    Example("between 10 and 20 mg", [d(10, 20)]),
+    Example("between 10 mg and 20 mg", [d(10, 20)]),
+    Example("Between 1 and 2 g per day", [d(1, 2, unit="g", frequency_per_day=1)]),
+    Example("2.5 to 5 mg", [d(2.5, 5)]),
+    Example("0.1–1 mg/mL", [d(0.1, 1, unit="mg/mL")]),
+    Example("Dosage: 25–100 mg", [d(25, 100, kind="dose")]),
+    # Not ranges: different units, or a "range" whose second number is not larger.
+    Example("500 mg to 1 g", [d(500), d(1, unit="g")]),
+    Example("add 5 mg to 20 mL of saline", [d(5), d(20, unit="mL")]),
+    Example("20-10 mg", [d(20), d(10)]),
+    Example("10-10 mg", [d(10)]),
+]
+
+_LISTS = [
+    Example(
+        "Strength: 10 mg, 20 mg, 40 mg, 80 mg", [d(a, kind="strength") for a in (10, 20, 40, 80)]
+    ),
+    Example(
+        "25mg, 50mg, and 100mg tablets",
+        [d(a, kind="strength", form="tablet") for a in (25, 50, 100)],
+    ),
+    Example("25 or 50 mg", [d(25), d(50)]),
+    Example("5, 10, or 20 mg", [d(5), d(10), d(20)]),
+    Example("5 mg and 10 mg", [d(5), d(10)]),
+    Example("amlodipine/atorvastatin 5 mg/10 mg tablets", [d(5), d(10)]),
+]
+
+_FREQUENCIES = [
+    Example("5 mg three times a day", [d(5, frequency_per_day=3, kind="dose")]),
+    Example("300 mg three times daily", [d(300, frequency_per_day=3)]),
+    Example("300 mg twice daily", [d(300, frequency_per_day=2)]),
+    Example("1,800 mg daily", [d(1800, frequency_per_day=1)]),
+    Example("take 80 mg a day", [d(80, frequency_per_day=1)]),
+    Example("up to 80 mg per day", [d(80, frequency_per_day=1)]),
+    Example("0.25 mg once weekly", [d(0.25, frequency_per_day=1 / 7)]),
+    Example("Methotrexate 7.5 mg once a week", [d(7.5, frequency_per_day=1 / 7)]),
+    Example("5 mg TID", [d(5, frequency_per_day=3)]),
+    Example("5 mg BID", [d(5, frequency_per_day=2)]),
+    Example("5 mg q.d.", [d(5, frequency_per_day=1)]),
+    Example("500 mg every 8 hours", [d(500, frequency_per_day=3)]),
+    Example("500 mg q6h", [d(500, frequency_per_day=4)]),
+    Example("400 mg every 4 to 6 hours", [d(400, frequency_per_day=6)]),
+    Example("10 mg at bedtime", [d(10, frequency_per_day=1)]),
+    Example("40 mg every other day", [d(40, frequency_per_day=0.5)]),
+    Example("40 mg subcutaneously every 2 weeks", [d(40, frequency_per_day=1 / 14)]),
+    Example("25 mcg/hr every 72 hours", [d(25, unit="mcg/h", frequency_per_day=1 / 3)]),
+    Example("10 mg/kg/day in 3 divided doses", [d(10, unit="mg/kg/day", frequency_per_day=3)]),
+    Example("Once daily: 10 mg", [d(10, frequency_per_day=1)]),
+    Example(
+        "10 mg twice daily or 20 mg once daily",
+        [d(10, frequency_per_day=2), d(20, frequency_per_day=1)],
+    ),
+    Example("20 mg", [d(20, frequency_per_day=None)]),
+    # A dose-per-day total keeps the frequency of its unit: amount x frequency is the daily dose.
+    Example("20 mg/day in 2 divided doses", [d(20, frequency_per_day=1)]),
+    # "every 3 days" in a titration is how often the dose changes, not how often it is taken.
+    Example("titrate by 5 mg every 3 days", [d(5, kind="titration", frequency_per_day=None)]),
+    Example(
+        "increase by 2.5 mg at weekly intervals",
+        [d(2.5, kind="titration", frequency_per_day=None)],
+    ),
+    Example("then increase to 0.5 mg once weekly", [d(0.5, frequency_per_day=1 / 7)]),
+]
+
+_AS_NEEDED_ROWS = [
+    Example("2–5 mg IV slowly every 4 hours as needed", [d(2, 5, as_needed=True)]),
+    Example("5 mg PO q6h PRN", [d(5, as_needed=True, frequency_per_day=4, route="oral")]),
+    Example("50 mg as-needed before activity", [d(50, as_needed=True)]),
+    Example("5 mg daily", [d(5, as_needed=False)]),
+    Example(
+        "10 mg daily; 5 mg when needed for breakthrough pain",
+        [d(10, as_needed=False), d(5, as_needed=True)],
+    ),
+]
+
+_KINDS = [
+    # Strengths: amounts named as what a product contains, or with no dosing context at all.
+    Example("Baclofen 20 mg is a commonly prescribed medication", [d(20, kind="strength")]),
+    Example("available in 5 mg and 10 mg tablets", [d(5, kind="strength"), d(10, kind="strength")]),
+    Example("Cialis 20mg", [d(20, kind="strength")]),
+    Example("Buy Modafinil – 200mg (generic)", [d(200, kind="strength")]),
+    Example("Each tablet contains 10 mg of the active substance", [d(10, kind="strength")]),
+    Example("The 5 mg tablet is approved for prostate enlargement", [d(5, kind="strength")]),
+    Example("injection 10 mg/mL", [d(10, unit="mg/mL", kind="strength", form="injection")]),
+    # Starting doses.
+    Example("The recommended starting dose is 50 mg", [d(50, kind="starting_dose")]),
+    Example(
+        "start with 10–20 mg once daily", [d(10, 20, kind="starting_dose", frequency_per_day=1)]
+    ),
+    Example("Adults: Start with 10–20 mg once daily", [d(10, 20, kind="starting_dose")]),
+    Example("The initial dose is 5 mg", [d(5, kind="starting_dose")]),
+    Example("Initially 0.5 mg twice daily", [d(0.5, kind="starting_dose")]),
+    Example("10 mg initially", [d(10, kind="starting_dose")]),
+    Example("a loading dose of 2 g", [d(2, unit="g", kind="starting_dose")]),
+    Example("Reduce the starting dose to 750 mg/m2", [d(750, unit="mg/m2", kind="starting_dose")]),
+    Example("the starting dose should be reduced to 25 mg", [d(25, kind="starting_dose")]),
+    # Maintenance doses.
+    Example("maintenance dose of 40 mg", [d(40, kind="maintenance_dose")]),
+    Example("Maintenance: 1-2 mg twice daily", [d(1, 2, kind="maintenance_dose")]),
+    Example("continuous dosing: 2.5–5 mg once daily", [d(2.5, 5, kind="maintenance_dose")]),
+    # Maximum doses.
+    Example("up to 80 mg per day", [d(80, kind="max_dose")]),
+    Example("maximum dose is 80 mg/day", [d(80, kind="max_dose", frequency_per_day=1)]),
+    Example("Do not exceed 80 mg", [d(80, kind="max_dose")]),
+    Example("not exceed 80 mg", [d(80, kind="max_dose")]),
+    Example("max 80 mg", [d(80, kind="max_dose")]),
+    Example("no more than 4 g in 24 hours", [d(4, unit="g", kind="max_dose")]),
+    Example("80 mg maximum", [d(80, kind="max_dose")]),
+    Example(
+        "1 g every 6 hours, not to exceed 4 g per day",
+        [d(1, unit="g", kind="dose", frequency_per_day=4), d(4, unit="g", kind="max_dose")],
+    ),
+    # Titration.
+    Example("increase to 20 mg", [d(20, kind="titration")]),
+    Example(
+        "with adjustment to 25 mg or 100 mg", [d(25, kind="titration"), d(100, kind="titration")]
+    ),
+    Example("titrate by 5 mg every 3 days", [d(5, kind="titration")]),
+    # A step named as where the dose may go is a titration, not a ceiling.
+    Example("Can be increased to 80 mg based on response", [d(80, kind="titration")]),
+    Example(
+        "start at 10 mg and increase to 20 mg",
+        [d(10, kind="starting_dose"), d(20, kind="titration")],
+    ),
+    Example(
+        "may be increased by 2.5 mg to a maximum of 20 mg",
+        [d(2.5, kind="titration"), d(20, kind="max_dose")],
+    ),
+    # Doses: dosing words, frequencies, routes, populations, ranges, per-weight units.
+    Example("Take 20 mg", [d(20, kind="dose")]),
+    Example("The usual dose is 300 mg at bedtime", [d(300, kind="dose")]),
+    Example("Adults: 300 mg", [d(300, kind="dose")]),
+    Example("5 mg IV", [d(5, kind="dose")]),
+    Example("Finasteride is taken as a 1 mg tablet once daily", [d(1, kind="dose")]),
+]
+
+_ROUTES_FORMS_FOOD = [
+    Example("2–5 mg IV slowly every 4 hours", [d(2, 5, route="intravenous", frequency_per_day=6)]),
+    Example("5–10 mg IM or SC", [d(5, 10, route="intramuscular or subcutaneous")]),
+    Example("1 g i.v. every 8 hours", [d(1, unit="g", route="intravenous")]),
+    Example("20 mg by mouth", [d(20, route="oral")]),
+    Example("20 mg orally", [d(20, route="oral")]),
+    Example("oral: 20 mg", [d(20, route="oral")]),
+    Example("10 mg po qhs", [d(10, route="oral", frequency_per_day=1)]),
+    Example("12 mg intrathecally", [d(12, route="intrathecal")]),
+    Example("Inject 40 mg subcutaneously", [d(40, route="subcutaneous")]),
+    Example("one 25 mg tablet under the tongue", [d(25, route="sublingual", form="tablet")]),
+    Example("50 mcg in each nostril", [d(50, unit="mcg", route="intranasal")]),
+    Example("1–5 mg/h by continuous infusion", [d(1, 5, unit="mg/h", route="intravenous")]),
+    # With no route named, a form with only one route implies it.
+    Example("a 1 mg tablet", [d(1, form="tablet", route="oral")]),
+    Example("20 mg capsules", [d(20, form="capsule", route="oral")]),
+    Example("a 25 mcg/hr patch", [d(25, unit="mcg/h", form="patch", route="transdermal")]),
+    Example("1% cream", [d(1, unit="%", form="cream", route="topical")]),
+    Example("250 mg/5 mL oral solution", [d(50, unit="mg/mL", form="oral solution", route="oral")]),
+    Example("10 mg/mL injection", [d(10, unit="mg/mL", form="injection", route=None)]),
+    # Food.
+    Example("20 mg, taken with or without food", [d(20, food="with or without food")]),
+    Example("take 20 mg on an empty stomach", [d(20, food="without food")]),
+    Example("500 mg twice daily with meals", [d(500, food="with food")]),
+    Example("40 mg with food", [d(40, food="with food")]),
+    Example("40 mg regardless of meals", [d(40, food="with or without food")]),
+    Example("1 mg once daily, with or without food.", [d(1, food="with or without food")]),
+    Example("20 mg", [d(20, route=None, form=None, food=None, population=None)]),
+]
+
+_POPULATIONS = [
+    Example("Adults: 300 mg", [d(300, population="adult")]),
+    Example("children: 10 mg/kg", [d(10, unit="mg/kg", population="child")]),
+    Example(
+        "Adults: 300 mg; children: 10 mg/kg",
+        [d(300, population="adult"), d(10, unit="mg/kg", population="child")],
+    ),
+    Example("in elderly patients 2.5 mg", [d(2.5, population="elderly")]),
+    Example("2.5 mg in older adults", [d(2.5, population="elderly")]),
+    Example("Paediatric patients: 0.1 mg/kg", [d(0.1, unit="mg/kg", population="child")]),
+    Example("Infants: 0.1 mg/kg every 8 hours", [d(0.1, unit="mg/kg", population="infant")]),
+    Example("adolescents: 250 mg", [d(250, population="adolescent")]),
+    Example("5 mg in patients with severe renal impairment", [d(5, population="renal impairment")]),
+    Example("hepatic impairment: 10 mg", [d(10, population="hepatic impairment")]),
+]
+
+_NUMBERS = [
+    Example("1,000 mg", [d(1000)]),
+    Example("12,500 units", [d(12500, unit="units")]),
+    Example("1,800 mg daily", [d(1800)]),
+    Example("0,5 mg", [d(0.5)]),  # European decimal comma
+    Example("2,5 mg", [d(2.5)]),
+    Example("0.5 mg", [d(0.5)]),
+    Example(".5 mg", [d(0.5)]),
+    Example("½ mg", [d(0.5)]),
+    Example("1½ mg", [d(1.5)]),
+    Example("0 mg", [d(0)]),
+    Example("1.000 mg", [d(1.0)]),  # the dot is always a decimal point
+    Example("1 000 mg", []),  # a space-grouped thousand is not guessed at
+    Example("Take 2 x 500 mg", [d(500)]),
+    Example("2×500 mg", [d(500)]),
+    Example("1/2 tablet", []),
+    Example("1/2 mg", []),
+]
+
+_NOT_DOSES = [
+    # Shares of patients and changes.
+    Example("1% experienced nausea", []),
+    Example("in 10% of patients", []),
+    Example("reduce by 25%", []),
+    Example("nausea (12%) and diarrhea (8%)", []),
+    # Durations, ages, body weights.
+    Example("for 3 days", []),
+    Example("30 minutes", []),
+    Example("6 months", []),
+    Example("24 hours", []),
+    Example("age 65", []),
+    Example("12 years", []),
+    Example("70 kg", []),
+    Example("over 50 kg", []),
+    Example("a 7 day supply", []),
+    # Prices, pack sizes, years, blood pressure.
+    Example("$20", []),
+    Example("€15", []),
+    Example("$20 for a pack of 30 tablets", []),
+    Example("30 tablets", []),
+    Example("1998", []),
+    Example("120/80 mmHg", []),
+    # Lab thresholds and counts.
+    Example("eGFR below 30 mL/min", []),
+    Example("CrCl 30-50 mL/min", []),
+    Example("eGFR < 30 mL/min/1.73 m2", []),
+    Example("platelets ≥50,000/μL", []),
+    Example("ANC ≥1,000/μL", []),
+    Example("1,000 cells/mm3", []),
+    Example("serum potassium above 5.5 mEq/L", []),
+    Example("glucose 180 mg/dL", []),
+    Example("LDL under 100 mg/dl", []),
+    # Plain counts of tablets are not amounts of drug.
+    Example("1 tablet twice daily", []),
+    Example("take 2 tablets every 6 hours", []),
+    Example("every 8 hours", []),
+    Example("as needed", []),
+    Example("", []),
+    Example("mg", []),
+]
+
+_SENTENCES = [
+    Example(
+        "No patients taking the drug at 4 g/d reported fishy burps; 1% experienced nausea",
+        [d(4, unit="g", kind="dose", frequency_per_day=1)],
+    ),
+    Example(
+        "Kamagra 100mg; each sachet contains sildenafil citrate 100 mg in one dose",
+        [d(100, kind="strength"), d(100, kind="strength")],
+    ),
+    Example(
+        "Adults and adolescents: 400 mg every 4 to 6 hours as needed, max 1200 mg/day",
+        [
+            d(400, kind="dose", frequency_per_day=6, as_needed=True),
+            d(1200, kind="max_dose", frequency_per_day=1),
+        ],
+    ),
+    Example(
+        "Initial: 0.5 mg twice daily; maintenance 1-2 mg twice daily",
+        [
+            d(0.5, kind="starting_dose", frequency_per_day=2),
+            d(1, 2, kind="maintenance_dose", frequency_per_day=2),
+        ],
+    ),
+    Example(
+        "Children 6 to 12 years: 5 mg once daily",
+        [d(5, kind="dose", population="child", frequency_per_day=1)],
+    ),
+    Example(
+        "Patients weighing over 50 kg: 1 g IV every 8 hours",
+        [d(1, unit="g", route="intravenous", frequency_per_day=3)],
+    ),
+    Example(
+        "Take 1 capsule (20 mg) once daily before breakfast",
+        [d(20, form="capsule", food="without food", frequency_per_day=1)],
+    ),
+    Example(
+        "The tablet is taken as a 1 mg dose once daily, with or without food.",
+        [d(1, kind="dose", route="oral", form="tablet", food="with or without food")],
+    ),
+    Example("ผู้ใหญ่: 5–10 mg IM", [d(5, 10, route="intramuscular")]),  # Thai: "adults:"
+    Example("เริ่ม 1–5 mg/ชม.", [d(1, 5, unit="mg/h")]),  # Thai: "start 1-5 mg/hour"
+]
+
+_KNOWN_GAPS = _xfail(
+    # "IV" as a Roman numeral reads as intravenous.
+    Example("Stage IV patients: 10 mg daily", [d(10, route=None)]),
+    # Space-grouped thousands ("1 000") are dropped rather than read.
+    Example("1 000 mg", [d(1000)]),
+    # Thai frequency words are not in the lexicon ("every 4 hours").
+    Example("2–5 mg IV ทุก 4 ชม.", [d(2, 5, frequency_per_day=6)]),
+    # Nor is the Thai "or" that joins two routes.
+    Example("5–10 mg IM หรือ SC", [d(5, 10, route="intramuscular or subcutaneous")]),
+    # A nutrition amount reads as a dose.
+    Example("5 g of fat per serving", []),
+    # Two populations before one dose: only the nearer is kept.
+    Example("Adults and adolescents: 400 mg", [d(400, population="adult or adolescent")]),
+)
+
+_DOSE_ROWS = _rows(
+    _SINGLE_AMOUNTS,
+    _UNITS_IN_CONTEXT,
+    _RANGES,
+    _LISTS,
+    _FREQUENCIES,
+    _AS_NEEDED_ROWS,
+    _KINDS,
+    _ROUTES_FORMS_FOOD,
+    _POPULATIONS,
+    _NUMBERS,
+    _NOT_DOSES,
+    _SENTENCES,
+    _KNOWN_GAPS,
+)
+
+
+def _row_id(row: Example) -> str:
+    return repr(row.text[:60])
+
+
+def _approx_numbers(fields: dict[str, Any]) -> dict[str, Any]:
+    """Numbers compared approximately (1/7 per day), everything else exactly."""
+    return {
+        name: pytest.approx(value) if type(value) in (int, float) else value
+        for name, value in fields.items()
+    }
+
+
+@pytest.mark.parametrize("example", _DOSE_ROWS, ids=_row_id)
+def test_parse_doses(example: Example) -> None:
+    mentions = parse_doses(example.text)
+    assert len(mentions) == len(example.expected), mentions
+    for mention, wanted in zip(mentions, example.expected, strict=True):
+        got = {field: getattr(mention, field) for field in wanted}
+        assert got == _approx_numbers(wanted)
+
+
+def test_mentions_keep_the_input_and_the_span_of_the_amount() -> None:
+    text = "Adults: start with 10–20 mg once daily, up to 80 mg."
+    first, second = parse_doses(text)
+    assert first.text == second.text == text
+    assert text[first.start : first.end] == "10–20 mg"
+    assert text[second.start : second.end] == "80 mg"
+
+
+def test_list_members_span_their_own_number() -> None:
+    text = "25, 50, or 100 mg"
+    assert [text[m.start : m.end] for m in parse_doses(text)] == ["25", "50", "100 mg"]
+
+
+# --------------------------------------------------------------------------------------------
+# canonical_unit
+# --------------------------------------------------------------------------------------------
+
+_CANONICAL_UNITS = [
+    Example("mg", "mg"),
+    Example("MG", "mg"),
+    Example("mgs", "mg"),
+    Example("milligrams", "mg"),
+    Example("mcg", "mcg"),
+    Example("µg", "mcg"),
+    Example("μg", "mcg"),
+    Example("ug", "mcg"),
+    Example("microgram", "mcg"),
+    Example("g", "g"),
+    Example("gm", "g"),
+    Example("grams", "g"),
+    Example("ml", "mL"),
+    Example("mL", "mL"),
+    Example("cc", "mL"),
+    Example("millilitres", "mL"),
+    Example("milliliter", "mL"),
+    Example("L", "L"),
+    Example("litre", "L"),
+    Example("IU", "IU"),
+    Example("i.u.", "IU"),
+    Example("International Units", "IU"),
+    Example("unit", "units"),
+    Example("units", "units"),
+    Example("mEq", "mEq"),
+    Example("MEQ", "mEq"),
+    Example("mmol", "mmol"),
+    Example("%", "%"),
+    Example("percent", "%"),
+    Example("mg/kg", "mg/kg"),
+    Example("mg per kg", "mg/kg"),
+    Example("mg / kg", "mg/kg"),
+    Example("mcg/kg", "mcg/kg"),
+    Example("µg/kg", "mcg/kg"),
+    Example("mg/m2", "mg/m2"),
+    Example("mg/m²", "mg/m2"),
+    Example("mg/ml", "mg/mL"),
+    Example("mcg/mL", "mcg/mL"),
+    Example("mg/h", "mg/h"),
+    Example("mg/hr", "mg/h"),
+    Example("mg/hour", "mg/h"),
+    Example("mcg/hr", "mcg/h"),
+    Example("mg/kg/day", "mg/kg/day"),
+    Example("mg/kg/d", "mg/kg/day"),
+    Example("  mg  ", "mg"),
+    # Not dose units.
+    Example("kg", None),
+    Example("mg/day", None),  # a unit and a frequency
+    Example("mL/min", None),
+    Example("mg/dL", None),
+    Example("tablet", None),
+    Example("puffs", None),
+    Example("hours", None),
+    Example("", None),
+]
+
+
+@pytest.mark.parametrize("example", _CANONICAL_UNITS, ids=_row_id)
+def test_canonical_unit(example: Example) -> None:
+    assert canonical_unit(example.text) == example.expected
+
+
+# --------------------------------------------------------------------------------------------
+# parse_frequency and is_as_needed
+# --------------------------------------------------------------------------------------------
+
+_FREQUENCY_PHRASES = [
+    Example("once daily", 1),
+    Example("once a day", 1),
+    Example("daily", 1),
+    Example("every day", 1),
+    Example("qd", 1),
+    Example("q.d.", 1),
+    Example("QD", 1),
+    Example("od", 1),
+    Example("qhs", 1),
+    Example("at bedtime", 1),
+    Example("nightly", 1),
+    Example("every morning", 1),
+    Example("per day", 1),
+    Example("/day", 1),
+    Example("twice daily", 2),
+    Example("twice-daily", 2),
+    Example("twice a day", 2),
+    Example("two times a day", 2),
+    Example("BID", 2),
+    Example("b.i.d.", 2),
+    Example("every 12 hours", 2),
+    Example("q12h", 2),
+    Example("three times a day", 3),
+    Example("three times daily", 3),
+    Example("TID", 3),
+    Example("t.i.d.", 3),
+    Example("every 8 hours", 3),
+    Example("q8h", 3),
+    Example("8-hourly", 3),
+    Example("four times a day", 4),
+    Example("QID", 4),
+    Example("every 6 hours", 4),
+    Example("every six hours", 4),
+    Example("q6h", 4),
+    Example("every 4 hours", 6),
+    Example("q4h", 6),
+    Example("q4-6h", 6),
+    Example("every 4 to 6 hours", 6),
+    Example("every 2 hours", 12),
+    Example("every 5 hours", 24 / 5),
+    Example("hourly", 24),
+    Example("3 times a day", 3),
+    Example("3 times daily", 3),
+    Example("3x daily", 3),
+    Example("3 x daily", 3),
+    Example("3 times/day", 3),
+    Example("5 times a day", 5),
+    Example("five times daily", 5),
+    Example("2 doses per day", 2),
+    Example("2-3 times a day", 2),
+    Example("in 3 divided doses", 3),
+    Example("divided into 2 doses", 2),
+    Example("once weekly", 1 / 7),
+    Example("once a week", 1 / 7),
+    Example("weekly", 1 / 7),
+    Example("twice weekly", 2 / 7),
+    Example("three times a week", 3 / 7),
+    Example("every other day", 1 / 2),
+    Example("on alternate days", 1 / 2),
+    Example("every 48 hours", 1 / 2),
+    Example("every 3 days", 1 / 3),
+    Example("every 2 weeks", 1 / 14),
+    Example("once a month", 1 / 30),
+    Example("monthly", 1 / 30),
+    # The first phrase in a text wins.
+    Example("5 mg three times a day", 3),
+    Example("1 tablet twice daily", 2),
+    Example("take 1 tablet 3 times a day with food", 3),
+    Example("10 mg TID, later 20 mg daily", 3),
+    # No frequency.
+    Example("as needed", None),
+    Example("PRN", None),
+    Example("for a day", None),
+    Example("for 3 days", None),
+    Example("a 7 day supply", None),
+    Example("mg/dL", None),
+    Example("body", None),
+    Example("every 0 hours", None),
+    Example("", None),
+]
+
+
+@pytest.mark.parametrize("example", _FREQUENCY_PHRASES, ids=_row_id)
+def test_parse_frequency(example: Example) -> None:
+    assert parse_frequency(example.text) == pytest.approx(example.expected)
+
+
+def test_find_frequencies_reads_every_phrase_once() -> None:
+    found = find_frequencies("5 mg TID, then 10 mg q12h; three times a day")
+    assert [(f.text, f.per_day) for f in found] == [
+        ("TID", 3.0),
+        ("q12h", 2.0),
+        ("three times a day", 3.0),
+    ]
+
+
+_AS_NEEDED = [
+    Example("as needed", True),
+    Example("as-needed", True),
+    Example("PRN", True),
+    Example("p.r.n.", True),
+    Example("when needed for pain", True),
+    Example("if required", True),
+    Example("on demand", True),
+    Example("5 mg daily", False),
+    Example("unneeded", False),
+    Example("sprint", False),
+]
+
+
+@pytest.mark.parametrize("example", _AS_NEEDED, ids=_row_id)
+def test_is_as_needed(example: Example) -> None:
+    assert is_as_needed(example.text) is example.expected
+
+
+# --------------------------------------------------------------------------------------------
+# parse_number
+# --------------------------------------------------------------------------------------------
+
+_NUMBER_STRINGS = [
+    Example("20", 20.0),
+    Example("1,000", 1000.0),
+    Example("1,000,000", 1_000_000.0),
+    Example("12,500.5", 12500.5),
+    Example("0,5", 0.5),
+    Example("1,5", 1.5),
+    Example("0.25", 0.25),
+    Example(".5", 0.5),
+    Example("½", 0.5),
+    Example("2¼", 2.25),
+    Example("9" * 400, None),  # overflows to infinity
+    Example("abc", None),
+]
+
+
+@pytest.mark.parametrize("example", _NUMBER_STRINGS, ids=_row_id)
+def test_parse_number(example: Example) -> None:
+    assert parse_number(example.text) == example.expected
+
+
+# --------------------------------------------------------------------------------------------
+# Data files
+# --------------------------------------------------------------------------------------------
+
+
+def _tsv(name: str) -> list[list[str]]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines[1:] if line.strip()]
+
+
+def test_units_table_has_one_row_per_canonical_unit() -> None:
+    header = (_DATA / "units.tsv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "canonical\tvariants"
+    canonicals = [row[0] for row in _tsv("units.tsv")]
+    assert len(canonicals) == len(set(canonicals))
+    assert set(canonicals) == canonical_units()
+    assert "kg" not in canonicals  # a body weight, not a dose
+
+
+def test_frequency_table_values_are_positive_numbers_or_fractions() -> None:
+    header = (_DATA / "frequencies.tsv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "pattern\tper_day"
+    for patterns, per_day in _tsv("frequencies.tsv"):
+        assert re.fullmatch(r"[0-9]+(?:/[0-9]+)?", per_day), per_day
+        for pattern in patterns.split("|"):
+            assert parse_frequency(pattern) is not None, pattern
+
+
+def test_dose_cue_kinds_are_dose_kinds() -> None:
+    cues = json.loads((_DATA / "dose_cues.json").read_text(encoding="utf-8"))
+    kinds = {"strength", "dose", "starting_dose", "maintenance_dose", "max_dose", "titration"}
+    for table in ("kind_nouns", "kind_words", "kind_after"):
+        assert set(cues[table]) <= kinds, table
+    assert set(cues["form_routes"]) <= set(cues["forms"])
+
+
+@pytest.mark.parametrize("module", [units_module, frequency_module, dose_module])
+def test_docstring_examples(module: Any) -> None:
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------------------------
+
+_FIRST_NUMBER = re.compile(r"[0-9][0-9,.]*[½¼¾⅓⅔⅛]?|[½¼¾⅓⅔⅛]|\.[0-9]+")
+# Single characters and fragments that dose text is made of, shuffled into near-doses.
+_FRAGMENTS = (
+    "mg", "mcg", "µg", "g", "mL", "kg", "IU", "m2", "/5 mL", " to ", " and ", " or ",
+    "between ", " daily", " q6h", " as needed", " tablets", " cream", " IV", "$", "per ",
+)  # fmt: skip
+_DOSE_ALPHABET = st.sampled_from([*"0123456789 ,.-–/%½", *_FRAGMENTS])
+_DOSEY_TEXT = st.lists(_DOSE_ALPHABET, max_size=40).map("".join)
+
+
+def _check_invariants(text: str, mentions: list[DoseMention]) -> None:
+    units = canonical_units()
+    for mention in mentions:
+        assert mention.amount >= 0
+        assert mention.amount_max is None or mention.amount_max > mention.amount
+        assert mention.unit in units
+        assert mention.text == text
+        assert 0 <= mention.start < mention.end <= len(text)
+        span = text[mention.start : mention.end]
+        first_number = _FIRST_NUMBER.search(span)
+        assert first_number is not None
+        if not mention.unit.endswith("/mL"):  # "250 mg/5 mL" is read as 50 mg/mL
+            assert parse_number(first_number.group()) == mention.amount
+        if mention.frequency_per_day is not None:
+            assert mention.frequency_per_day > 0
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+
+
+@given(st.text())
+@example("1" * 500 + " mg")
+@example("1, " * 2000 + "or 5 mg")
+@example("between " * 100 + "1 and 2 mg")
+def test_never_raises_on_any_text(text: str) -> None:
+    _check_invariants(text, parse_doses(text))
+
+
+@given(_DOSEY_TEXT)
+@settings(max_examples=300)
+def test_invariants_on_dose_like_text(text: str) -> None:
+    _check_invariants(text, parse_doses(text))
+
+
+_AMOUNTS = st.one_of(
+    st.integers(min_value=0, max_value=100_000).map(str),
+    st.decimals(min_value=0, max_value=10_000, places=3, allow_nan=False, allow_infinity=False).map(
+        lambda value: format(value, "f")
+    ),
+)
+# "%" needs a form word after it, and a per-volume unit is reduced to one mL: both tested above.
+_ROUND_TRIP_UNITS = sorted(canonical_units() - {"%"})
+
+
+@given(_AMOUNTS, st.sampled_from(_ROUND_TRIP_UNITS), st.sampled_from(["", " ", "  "]))
+def test_amount_and_unit_round_trip(amount: str, unit: str, space: str) -> None:
+    mentions = parse_doses(f"{amount}{space}{unit}")
+    assert [(m.amount, m.amount_max, m.unit) for m in mentions] == [(float(amount), None, unit)]
+
+
+@given(st.integers(min_value=0, max_value=5000), st.integers(min_value=1, max_value=5000))
+def test_ranges_round_trip(low: int, width: int) -> None:
+    (mention,) = parse_doses(f"{low}-{low + width} mg")
+    assert (mention.amount, mention.amount_max) == (low, low + width)
