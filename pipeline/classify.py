@@ -91,10 +91,12 @@ def classify_heading(text: str) -> HeadingClass:
     if len(kinds_seen - NEUTRAL) >= 3:
         kind = "title"  # "X: uses, dosage and side effects" names the whole page
     category = None
+    best_cat: tuple[int, int] | None = None
     for cat, pattern in lex.categories:
-        if pattern.search(norm):
-            category = cat
-            break
+        for m in pattern.finditer(norm):
+            key = (len(m.group(0)), -m.start())  # "less common" beats the "common" inside it
+            if best_cat is None or key > best_cat:
+                best_cat, category = key, cat
     if kind in _SE_KINDS:
         category, kind = _SE_KINDS[kind], "side_effects"
     return HeadingClass(kind, category)
@@ -119,8 +121,12 @@ def classify(
     stack: list[tuple[int, str, HeadingClass, str | None]] = []
     out: list[Classified] = []
     title_norm = normalize_heading(title or "")
-    for block in blocks:
-        if block.kind == "paragraph" and _looks_like_heading(block):
+    for i, block in enumerate(blocks):
+        introduces_list = (
+            block.kind == "paragraph" and block.text.endswith(":") and len(block.text) <= 160
+            and i + 1 < len(blocks) and blocks[i + 1].kind == "item"
+        )
+        if introduces_list or block.kind == "paragraph" and _looks_like_heading(block):
             block = Block("heading", block.text.rstrip(":"), PSEUDO_LEVEL, "line")
         if block.kind == "boundary":
             while stack and stack[-1][0] >= block.level:

@@ -14,11 +14,17 @@ import click
 
 from pipeline import __version__
 from pipeline.export import atomic_write, write_outputs
-from pipeline.inputs import InputError, read_source, resolve_inputs
+from pipeline.inputs import InputError, display_source, read_source, resolve_inputs
 from pipeline.models import Article, Reject
 from pipeline.run import process_page
 
 log = logging.getLogger("pipeline")
+
+
+class ArgumentError(click.ClickException):
+    """An unusable argument: one line on stderr (no usage block), exit status 2."""
+
+    exit_code = 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,8 +39,7 @@ def main(quiet: bool, verbose: bool) -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1)
-@click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False),
-              help="Directory for the datasets.")
+@click.option("--out", "out", default="output", show_default=True, help="Directory for the datasets.")
 def extract(inputs: tuple[str, ...], out: str) -> None:
     """Extract records from HTML files, directories (recursive) or globs (default: raw/).
 
@@ -49,8 +54,10 @@ def extract(inputs: tuple[str, ...], out: str) -> None:
     try:
         sources = resolve_inputs(inputs or ("raw",))
     except InputError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise ArgumentError(str(exc)) from exc
     out_dir = Path(out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ArgumentError(f"output path is not a directory: {out_dir}")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         if not os.access(out_dir, os.W_OK):
@@ -60,9 +67,10 @@ def extract(inputs: tuple[str, ...], out: str) -> None:
 
     articles: list[Article] = []
     rejects: list[Reject] = []
-    for source in sources:
+    for path in sources:
+        source = display_source(path)
         try:
-            data = read_source(source)
+            data = read_source(path)
         except OSError as exc:
             reason = f"cannot read input: {exc.strerror or exc}"
             log.warning("%s: read: %s", source, reason)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from dataclasses import dataclass
 
 from bs4.dammit import UnicodeDammit
@@ -57,12 +58,12 @@ def decode(data: bytes) -> Decoded:
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
                 data = fh.read(_MAX_GUNZIP + 1)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise DecodeError(f"corrupt gzip data: {exc}") from exc
         if len(data) > _MAX_GUNZIP:
             raise DecodeError("gzip data expands beyond 64 MB")
     if not data.strip():
-        raise DecodeError("empty file")
+        raise DecodeError("empty file" if not data else "empty file (whitespace only)")
     binary = _sniff_binary(data)
     if binary:
         raise DecodeError(f"not HTML: {binary}")

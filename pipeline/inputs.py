@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -55,9 +56,21 @@ def resolve_inputs(args: Sequence[str]) -> list[str]:
     return unique
 
 
+def display_source(source: str) -> str:
+    """``source`` as valid text: a file name that is not UTF-8 keeps its bytes as ``\\xNN``.
+
+    The path itself (with surrogate escapes) is still what :func:`read_source` opens, but a
+    lone surrogate cannot go into a record or a UTF-8 output file.
+    """
+    return os.fsencode(source).decode("utf-8", "backslashreplace")
+
+
 def read_source(source: str) -> bytes:
     """The bytes of one page; OSError (unreadable, a directory, gone) is the caller's reject."""
-    path = Path(source)
-    if path.is_dir():
+    mode = os.stat(source).st_mode
+    if stat.S_ISDIR(mode):
         raise IsADirectoryError(f"is a directory, not a page: {source}")
-    return path.read_bytes()
+    if not stat.S_ISREG(mode):
+        # a FIFO would block the run forever, a device (/dev/zero) never ends
+        raise OSError(f"not a regular file: {source}")
+    return Path(source).read_bytes()

@@ -107,11 +107,14 @@ class SideEffect(Record):
     drug: str | None
     term: NonEmpty
     term_normalized: NonEmpty
+    """The term as the page wrote it, cleaned and lower-cased ("diarrhoea")."""
+    term_canonical: NonEmpty
+    """The lexicon's canonical form, which groups spelling variants across pages ("diarrhea")."""
     category: SideEffectCategory
     section: str | None = None
     text: NonEmpty
 
-    @field_validator("term_normalized")
+    @field_validator("term_normalized", "term_canonical")
     @classmethod
     def _lower(cls, value: str) -> str:
         if value != value.lower():

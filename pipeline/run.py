@@ -63,7 +63,7 @@ def _dedupe_side_effects_across(article_fields: dict[str, object]) -> None:
     seen: set[tuple[object, ...]] = set()
     kept = []
     for se in article_fields["side_effects"]:  # type: ignore[attr-defined]
-        key = (se.drug, se.term_normalized, se.category)
+        key = (se.drug, se.term_canonical, se.category)
         if key not in seen:
             seen.add(key)
             kept.append(se)
@@ -103,7 +103,9 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult) -> Pa
     content = strip_boilerplate(root)
     blocks = resolve_tables(segment(content.root), lexicon().canonical)
     body_texts = [b.text for b in blocks if b.kind != "heading"]
-    drug = primary_drug([meta.title, meta.h1], meta.jsonld_names, body_texts)
+    first_heading = next((b.text for b in blocks if b.kind == "heading" and b.level <= 3), None)
+    title = meta.title or first_heading or PurePath(source).stem
+    drug = primary_drug([title, meta.h1], meta.jsonld_names, [b.text for b in blocks])
     classified = classify(blocks, title=meta.title, drug_of=_single_drug)
     ctx = PageContext(blocks=classified, primary=drug, source=source)
 
@@ -119,10 +121,11 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult) -> Pa
     _dedupe_side_effects_across(fields)
     result.rejects.extend(ctx.rejects)
 
-    title = meta.title or next((b.text for b in blocks if b.kind == "heading"), None) \
-        or PurePath(source).stem
-    has_records = any(fields[k] for k in ("doses", "side_effects", "comparisons"))
-    if drug is None and not has_records and not lexicon().find(" ".join(body_texts[:200])):
+    # a dose tied to no drug is only a number and a unit ("250 g flour"): not evidence enough
+    has_records = bool(fields["side_effects"] or fields["comparisons"]) or any(
+        d.drug for d in fields["doses"]  # type: ignore[attr-defined]
+    )
+    if drug is None and not has_records and not any(lexicon().find(t) for t in body_texts[:300]):
         reason = "not a medication article: no drug, dose, side effect or comparison found"
         log.warning("%s: classify: %s", source, reason)
         result.rejects.append(Reject(source=source, stage="classify", reason=reason,

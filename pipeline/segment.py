@@ -187,26 +187,12 @@ class _Walker:
             if li.tag in _LISTS:  # a list nested directly in a list, as some editors write it
                 self._list(li, context)
                 continue
-            if li.tag != "li" or li.find(".//table") is not None or _has_heading(li):
+            if li.tag != "li" or li.find(".//table") is not None or _block_heading(li):
                 self.walk(li, context)
                 continue
             frags: list[Frag] = []
             nested: list[html.HtmlElement] = []
-            if li.text:
-                frags.append((li.text, False))
-            for child in li:
-                if isinstance(child.tag, str) and child.tag in _LISTS:
-                    nested.append(child)
-                elif isinstance(child.tag, str) and child.tag in ("p", "div", "span", "br"):
-                    if child.tag == "br":
-                        frags.append((" ", False))
-                    else:
-                        self._inline(child, False, frags)
-                        frags.append((" ", False))
-                elif isinstance(child.tag, str):
-                    self._inline(child, False, frags)
-                if child.tail:
-                    frags.append((child.tail, False))
+            self._item(li, False, frags, nested)
             frags = _markdown_to_bold(frags)
             text = clean("".join(t for t, _ in frags if t != "\n"))
             label, _ = _lead_label([f for f in frags if f[0] != "\n"])
@@ -217,6 +203,27 @@ class _Walker:
                 )
             for sub in nested:
                 self._list(sub, text.rstrip(":") if text else context)
+
+    def _item(self, el: html.HtmlElement, bold: bool, frags: list[Frag],
+              nested: list[html.HtmlElement]) -> None:
+        """A list item's own text; lists nested anywhere inside it are items of their own."""
+        bold = bold or _is_bold(el)
+        if el.text:
+            frags.append((el.text, bold))
+        for child in el:
+            if isinstance(child.tag, str):
+                if child.tag in _LISTS:
+                    nested.append(child)
+                elif child.tag == "br":
+                    frags.append((" ", False))
+                elif child.tag == "sup" and re.fullmatch(r"[\s\d,*†‡§¶–-]*", child.text_content()):
+                    pass
+                else:
+                    if child.tag in _BLOCK:
+                        frags.append((" ", False))
+                    self._item(child, bold, frags, nested)
+            if child.tail:
+                frags.append((child.tail, bold))
 
     def _dl(self, el: html.HtmlElement, context: str | None) -> None:
         for child in el:
@@ -234,7 +241,7 @@ class _Walker:
     def _table(self, el: html.HtmlElement, context: str | None) -> None:
         if _is_layout_table(el):
             for cell in el.iter("td", "th"):
-                if cell.find(".//td") is None:
+                if _owner(cell) is el:
                     self.walk(cell, context)
             return
         table = parse_table(el)
@@ -285,6 +292,16 @@ def _has_block(el: html.HtmlElement) -> bool:
 
 def _has_heading(el: html.HtmlElement) -> bool:
     return any(isinstance(d.tag, str) and d.tag in _HEADINGS for d in el.iterdescendants())
+
+
+def _block_heading(li: html.HtmlElement) -> bool:
+    """A heading followed by more content inside a list item opens a section of its own; a
+    heading that is the item's only text is just how the item was styled."""
+    for h in li.iterdescendants(*_HEADINGS):
+        following = "".join(t for n in h.itersiblings() for t in n.itertext()).strip()
+        if following or (h.tail or "").strip():
+            return True
+    return False
 
 
 def _is_layout_table(el: html.HtmlElement) -> bool:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from pipeline.extract.context import PageContext
 from pipeline.extract.doses import doses_in
-from pipeline.extract.side_effects import valid_term
+from pipeline.extract.side_effects import term_fields, valid_term
 from pipeline.models import Comparison, Dose, SideEffect, SideEffectCategory
 from pipeline.normalize.drugs import lexicon
-from pipeline.normalize.terms import clean_term, normalize_side_effect, split_terms
+from pipeline.normalize.terms import clean_term, split_terms
 from pipeline.segment import Cell, Table
 
 _EFFECTIVENESS = re.compile(r"\b(?:effective(?:ness)?|efficacy)\b", re.I)
@@ -99,9 +99,10 @@ def extract_comparisons(ctx: PageContext) -> ComparisonResult:
                     side_effects.extend(t for t in terms if t not in side_effects)
                     category = "common" if _COMMON.search(key) else "unspecified"
                     for term in terms:
+                        normalized, canonical = term_fields(term)
                         se = ctx.make(
-                            SideEffect, drug=drug, term=term,
-                            term_normalized=normalize_side_effect(term).lower(),
+                            SideEffect, drug=drug, term=term, term_normalized=normalized,
+                            term_canonical=canonical,
                             category=SideEffectCategory(category), section=cb.heading, text=value)
                         if se is not None:
                             result.side_effects.append(se)

@@ -30,18 +30,27 @@ _TRIGGER = re.compile(
     r"|(?:disorders?|diseases?)\s+(?:such as|like|including))\s+",
     re.I,
 )
+_LIST_INTRO = re.compile(r"\b(?:such as|including|like|e\.g\.)\s+", re.I)
+_PARENS = re.compile(r"\s*\([^)]*\)")
 _CLAUSE_END = re.compile(
-    r"[.;:!?](?:\s|$)|\s[—–-]\s|\(|\s(?:which|that|who|when|if|because|although|but|while|by|"
+    r"[.;:!?](?:\s|$)|\s[—–-]\s|\(|\s(?:which|that|who|when|if|because|although|but|while|by|caused|"
     r"as well as|associated|caused|in (?:adults|children|patients|people)|and (?:is|are|can|may|"
     r"has|it|to)|with|without|so|after|since|etc)\b",
     re.I,
 )
 _MAX_ITEM_WORDS = 6
+_NEGATION = re.compile(r"\b(?:not|no|never|nor|cannot|won't|doesn't|don't|isn't)\b", re.I)
 
 
-def _phrases_after(sentence: str) -> list[str]:
+def _phrases_after(sentence: str, in_uses: bool) -> list[str]:
     out: list[str] = []
-    for m in _TRIGGER.finditer(sentence):
+    sentence = _PARENS.sub("", sentence)
+    triggers = list(_TRIGGER.finditer(sentence))
+    if in_uses:  # in a uses section any example list names conditions
+        triggers += list(_LIST_INTRO.finditer(sentence))
+    for m in triggers:
+        if _NEGATION.search(" ".join(sentence[: m.start()].split()[-4:])):
+            continue
         rest = sentence[m.end() :]
         end = _CLAUSE_END.search(rest)
         out.extend(split_terms(rest[: end.start()] if end else rest))
@@ -70,15 +79,18 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
                                                                  "references", "warnings"):
             continue
         in_uses = cb.kind == "uses"
-        if in_uses and block.kind == "item" and len(block.text.split()) <= _MAX_ITEM_WORDS:
+        if in_uses and block.kind == "item" and (block.label or
+                                                  len(block.text.split()) <= _MAX_ITEM_WORDS):
             for part in split_terms(block.label or block.text):
                 add(part, block.text)
             continue
         for sentence in split_sentences(block.text):
-            for phrase in _phrases_after(sentence):
+            for phrase in _phrases_after(sentence, in_uses):
                 if is_known_condition(clean_term(phrase)):
                     add(phrase, sentence)
             if in_uses:
                 for mention in find_conditions(sentence):
-                    add(mention.text, sentence)
+                    before = " ".join(sentence[: mention.start].split()[-6:])
+                    if not _NEGATION.search(before):
+                        add(mention.text, sentence)
     return records

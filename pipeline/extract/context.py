@@ -31,6 +31,8 @@ class Cues:
     cause: re.Pattern[str]
     se_noun: re.Pattern[str]
     list_opener: re.Pattern[str]
+    imperative: re.Pattern[str]
+    """Warning verbs that count only where a clause starts: "Do not stop", not "do not go away"."""
 
 
 def phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
@@ -48,6 +50,12 @@ def cues() -> Cues:
         cause=phrase_pattern(data["cause_verbs"]),
         se_noun=phrase_pattern(data["side_effect_nouns"]),
         list_opener=phrase_pattern([o for o in data["list_openers"] if o != ":"]),
+        imperative=re.compile(
+            r"(?:^|[,;:]\s*|\b(?:and|but|so|please|you should|you must|always)\s+)[\"“]?(?:"
+            + "|".join(re.escape(p) for p in sorted(data["imperative_warnings"], key=len, reverse=True))
+            + r")(?!\w)",
+            re.I,
+        ),
     )
 
 

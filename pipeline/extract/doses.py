@@ -54,6 +54,8 @@ def doses_in(ctx: PageContext, text: str, drug_at: DrugAt, section: str | None,
     out: list[Dose] = []
     for sentence in split_sentences(text):
         for m in parse_doses(sentence):
+            if m.unit == "L" and m.route is None:
+                continue  # "less than 1.2 litres a day" of juice: volumes are doses only for infusions
             record = _record(ctx, m, drug_at(sentence, m.start), section, strength)
             if record is not None:
                 out.append(record)

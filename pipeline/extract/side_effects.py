@@ -71,18 +71,44 @@ class _CategoryCues:
 
     def find(self, text: str) -> str | None:
         """The category whose cue sits closest to the end of ``text`` (nearest the list)."""
-        best: tuple[int, str] | None = None
+        best: tuple[int, int, str] | None = None
         for cat, pattern in self.patterns:
             for m in pattern.finditer(text):
-                if best is None or m.end() > best[0]:
-                    best = (m.end(), cat)
-        return best[1] if best else None
+                key = (m.end(), len(m.group(0)), cat)
+                if best is None or key[:2] > best[:2]:
+                    best = key
+        return best[2] if best else None
 
 
 @cache
 def _categories() -> _CategoryCues:
     data = json.loads(resources.files("pipeline.data").joinpath("sections.json").read_text())
     return _CategoryCues(tuple((k, phrase_pattern(v)) for k, v in data["categories"].items()))
+
+
+_TRAILING_CLAUSE = re.compile(
+    r"\s+(?:when|while|if|after|during|especially|which|that|on|at the start|in the first|"
+    r"at high doses|in (?:some|rare) cases|with (?:long[- ]term|prolonged|chronic|high[- ]dose|"
+    r"regular|continued) (?:use|treatment|therapy))\b.*$",
+    re.I,
+)
+
+
+def trim_term(term: str) -> str:
+    """Keep the effect, drop the circumstance: "unsteadiness when walking" -> "unsteadiness"."""
+    return _TRAILING_CLAUSE.sub("", clean_term(term)).strip()
+
+
+def term_fields(term: str) -> tuple[str, str]:
+    """(term_normalized, term_canonical) of a cleaned term."""
+    normalized = term.lower()
+    return normalized, normalize_side_effect(term).lower() or normalized
+
+
+def plausible_list(terms: list[str]) -> bool:
+    """A list read from prose names effects: at least half of its terms are known ones."""
+    valid = [t for t in terms if valid_term(t)]
+    return bool(valid) and 2 * sum(1 for t in valid if is_known_side_effect(t)) >= len(valid)
 
 
 def valid_term(term: str) -> bool:
@@ -109,19 +135,20 @@ class _Collector:
     seen: set[tuple[str | None, str, str]]
 
     def add(self, term: str, category: str, text: str, drug: str | None, cb: Classified) -> None:
-        term = clean_term(term)
+        term = trim_term(term)
         if not valid_term(term):
             return
-        normalized = normalize_side_effect(term)
-        key = (drug, normalized, category)
-        if not normalized or key in self.seen:
+        normalized, canonical = term_fields(term)
+        key = (drug, canonical, category)
+        if key in self.seen:
             return
         self.seen.add(key)
         record = self.ctx.make(
             SideEffect,
             drug=drug,
             term=term,
-            term_normalized=normalized.lower(),
+            term_normalized=normalized,
+            term_canonical=canonical,
             category=SideEffectCategory(category),
             section=cb.heading,
             text=text,
@@ -164,24 +191,31 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
         category = _categories().find(sentence[:list_start]) or cb.category
         category = category or "unspecified"
         drug = col.ctx.drug_near(sentence, start, cb)
-        for term in split_terms(listing):
-            t = clean_term(term)
-            if not strong and not (is_known_side_effect(t) or len(t.split()) <= 3):
-                continue
+        terms = [trim_term(t) for t in split_terms(listing)]
+        if not plausible_list(terms):
+            continue
+        for t in terms:
             col.add(t, category, sentence, drug, cb)
-            taken.add(t)
+            taken.add(t.lower())
     if in_section:
         for mention in find_side_effects(sentence):
-            if mention.text.lower() in taken or _negated(sentence[: mention.start]):
-                continue
+            before = sentence[: mention.start]
+            if mention.text.lower() in taken or _negated(before) or _PATIENT_CONTEXT.search(before):
+                continue  # "in people with kidney problems" is who, not what happens
             category = _categories().find(sentence) or cb.category or "unspecified"
             drug = col.ctx.drug_near(sentence, mention.start, cb)
             col.add(mention.text, category, sentence, drug, cb)
     return taken
 
 
+_APPOSITIVE = re.compile(r"^([^,(]{3,40}),\s+(?:a|an|the)\s+\w.*$", re.I)
+_PATIENT_CONTEXT = re.compile(
+    r"\b(?:with|history of|have|has|had|patients|people|those|anyone|if you)\W+(?:\w+\W+)?$", re.I
+)
+
+
 def _term_item(text: str) -> bool:
-    words = text.split()
+    words = _PARENS.sub("", text).split()
     return 0 < len(words) <= 10 and not _NOT_TERM.match(text) and not re.search(r"[.!?]\s+\S", text)
 
 
@@ -202,7 +236,8 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
                 continue
             if _term_item(block.text):
                 drug = ctx.sentence_drug(block.text, cb)
-                for term in split_terms(block.text):
+                appositive = _APPOSITIVE.match(block.text)  # "Thrush, a yeast infection of ..."
+                for term in [appositive.group(1)] if appositive else split_terms(block.text):
                     col.add(term, category, block.text, drug, cb)
                 continue
         if block.kind in ("paragraph", "item"):

@@ -27,13 +27,19 @@ def _sentences_with_continuations(text: str) -> list[str]:
     return out
 
 
+def is_warning_sentence(sentence: str) -> bool:
+    c = cues()
+    return bool(c.warning.search(sentence) or c.imperative.search(sentence))
+
+
 def extract_warnings(ctx: PageContext) -> list[Warning]:
     records: list[Warning] = []
     seen: set[str] = set()
 
     def add(text: str, cb: Classified) -> None:
         key = " ".join(text.lower().split())
-        if key in seen or word_count(text) < _MIN_WORDS and cb.kind != "warnings":
+        if key in seen or text.endswith("?") or (word_count(text) < _MIN_WORDS
+                                                  and cb.kind != "warnings"):
             return
         seen.add(key)
         record = ctx.make(Warning, drug=ctx.sentence_drug(text, cb), text=text, section=cb.heading)
@@ -54,6 +60,6 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
         if cb.kind in _SKIP_KINDS or cb.kind == "side_effects" and block.kind == "item":
             continue
         for sentence in _sentences_with_continuations(block.text):
-            if cues().warning.search(sentence):
+            if is_warning_sentence(sentence):
                 add(sentence, cb)
     return records
