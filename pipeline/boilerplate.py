@@ -30,6 +30,7 @@ _NEVER_CONTENT = frozenset(
     }
 )  # fmt: skip
 _KEEP = frozenset({"html", "body", "main", "article"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _BLOCKS_FOR_LINK_DENSITY = frozenset({"ul", "ol", "div", "section", "p", "dl", "span"})
 
 
@@ -113,8 +114,11 @@ def strip_boilerplate(root: html.HtmlElement) -> Content:
             continue
         if el.tag in _NEVER_CONTENT and el.getparent() is not None:
             _drop(el, "tag", removed)
-        elif el.get("hidden") is not None and el.tag not in _KEEP:
-            _drop(el, "hidden", removed)
+        elif el.tag not in _KEEP and (
+            el.get("hidden") is not None
+            or (_HIDDEN_STYLE.search(el.get("style") or "") and len(el.text_content()) < 200)
+        ):
+            _drop(el, "hidden", removed)  # short hidden text is UI; long hidden text may be a tab
 
     for el in list(root.iter("header")):
         if el.find(".//h1") is None and el.getparent() is not None:

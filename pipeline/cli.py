@@ -39,7 +39,8 @@ def main(quiet: bool, verbose: bool) -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1)
-@click.option("--out", "out", default="output", show_default=True, help="Directory for the datasets.")
+@click.option("--out", "out", default="output", show_default=True,
+              help="Directory for the datasets.")
 def extract(inputs: tuple[str, ...], out: str) -> None:
     """Extract records from HTML files, directories (recursive) or globs (default: raw/).
 

@@ -13,7 +13,7 @@ import io
 import zlib
 from dataclasses import dataclass
 
-from bs4.dammit import UnicodeDammit
+from bs4.dammit import EncodingDetector, UnicodeDammit
 
 
 class DecodeError(ValueError):
@@ -36,6 +36,8 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"RIFF", "RIFF media file"),
 )
 
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")  # UTF-8, UTF-16 LE/BE (and UTF-32)
+_UNDECLARED = ["utf-8", "windows-1252"]
 _GZIP_MAGIC = b"\x1f\x8b"
 _MAX_GUNZIP = 64 * 1024 * 1024
 
@@ -67,7 +69,13 @@ def decode(data: bytes) -> Decoded:
     binary = _sniff_binary(data)
     if binary:
         raise DecodeError(f"not HTML: {binary}")
-    dammit = UnicodeDammit(data, is_html=True)
+    # An undeclared page is UTF-8 when its bytes are valid UTF-8, else windows-1252, the web's
+    # legacy default (what browsers assume). Statistical detection alone misreads short Western
+    # pages (cp775, windows-1250: "à" becomes "ŕ"); it still runs when windows-1252 cannot decode.
+    undeclared = (not data.startswith(_BOMS)
+                  and EncodingDetector.find_declared_encoding(data, is_html=True) is None)
+    dammit = UnicodeDammit(data, known_definite_encodings=_UNDECLARED if undeclared else [],
+                           is_html=True)
     text = dammit.unicode_markup
     if text is None:
         raise DecodeError("could not decode bytes in any charset")

@@ -82,6 +82,29 @@ def clean(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+_FOOTNOTE_SUP = re.compile(r"[\s\d,*†‡§¶–-]*")
+
+
+def element_text(el: html.HtmlElement) -> str:
+    """Visible text of an element without footnote markers (``<sup>1,2</sup>``)."""
+    parts: list[str] = []
+
+    def visit(node: html.HtmlElement) -> None:
+        if node.tag == "sup" and _FOOTNOTE_SUP.fullmatch(node.text_content() or ""):
+            pass
+        else:
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                if isinstance(child.tag, str):
+                    visit(child)
+                if child.tail:
+                    parts.append(child.tail)
+
+    visit(el)
+    return clean(" ".join(parts))
+
+
 def _is_bold(el: html.HtmlElement) -> bool:
     return el.tag in _BOLD or bool(_BOLD_STYLE.search(el.get("style") or ""))
 
@@ -164,7 +187,7 @@ class _Walker:
     def _block(self, el: html.HtmlElement, context: str | None) -> None:
         tag = el.tag
         if tag in _HEADINGS:
-            text = clean(el.text_content())
+            text = element_text(el)
             if text:
                 self.blocks.append(Block("heading", text, _HEADINGS[tag], tag))
         elif tag in _LISTS:

@@ -49,6 +49,20 @@ def _drug_share(cells: Sequence[Cell], is_drug: DrugLookup) -> tuple[int, int]:
     return hits, len(texts)
 
 
+_NUMERIC = re.compile(r"^[\d\s.,%()+<>≤≥~–-]*$")
+
+
+def _compares(names: Sequence[Cell], values: Sequence[Sequence[Cell]], is_drug: DrugLookup) -> bool:
+    """Two or more different medications, described by at least some words, not only counts
+    (a "patients also took" tally lists drugs but compares nothing)."""
+    texts = [c.text for c in names if c.text]
+    drugs = {is_drug(t) for t in texts}
+    if len(set(texts)) < 2 or (len(drugs) == 1 and None not in drugs):
+        return False
+    cells = [c.text for row in values for c in row if c.text]
+    return any(not _NUMERIC.match(t) for t in cells)
+
+
 def comparison_orientation(table: Table, is_drug: DrugLookup) -> Orientation | None:
     """Whether a table compares medications, and in which direction; None when it does not."""
     if table.width < 2 or len(table.rows) < 2:
@@ -63,13 +77,14 @@ def comparison_orientation(table: Table, is_drug: DrugLookup) -> Orientation | N
     if len(body) >= 2 and (
         (col_n and col_hits >= 2 and col_hits / col_n >= 0.6)
         or (table.header_rows and _MEDICATION_HEADER.match(first_header) and col_n >= 2)
-    ):
+    ) and _compares(first_col, [r[1:] for r in body], is_drug):
         return Orientation(transposed=False)
+    columns = [[r[j] for r in body] for j in range(1, table.width)]
     if table.width >= 3 and (
         (head_n and head_hits >= 2 and head_hits / head_n >= 0.6)
         or (_FEATURE_HEADER.match(first_header) and head_n >= 2 and table.header_rows > 0
             and all(c.text for c in header[1:]) and len(body) >= 2)
-    ):
+    ) and _compares(header[1:], columns, is_drug):
         return Orientation(transposed=True)
     return None
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from pipeline.normalize.drugs import lexicon
 
-_VERSUS = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|or)\b", re.I)
+_VERSUS = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|or)(?!\w)", re.I)
 _MIN_SHARE = 0.5
 _MIN_MENTIONS = 2
 
@@ -38,13 +38,11 @@ def primary_drug(headlines: Iterable[str | None], entity_names: Iterable[str],
         if not headline:
             continue
         names = _distinct(headline)
+        if _VERSUS.search(headline) and (len(names) >= 2 or re.search(r"\bvs\.?\b|\bversus\b",
+                                                                      headline, re.I)):
+            return None  # "A vs B" is about both
         if len(names) == 1:
-            name = names[0]
-            share = counts[name] / total if total else 1.0
-            many_others = len([d for d, n in counts.items() if d != name and n >= 2]) >= 4
-            if many_others and share < 0.3:
-                return None  # a catalogue or class page that happens to lead with one product
-            return name
+            return names[0]
         if len(names) >= 2:
             # "Generic Viagra (Sildenafil)" names one drug twice; "A vs B" names two
             return None

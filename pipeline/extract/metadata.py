@@ -17,7 +17,7 @@ from typing import Any
 from dateutil import parser as dateparser
 from lxml import html
 
-from pipeline.segment import clean
+from pipeline.segment import clean, element_text
 
 _ARTICLE_TYPES = frozenset(
     {
@@ -28,7 +28,8 @@ _ARTICLE_TYPES = frozenset(
 )  # fmt: skip
 _TYPE_RANK = ("article", "newsarticle", "blogposting", "medicalscholarlyarticle", "scholarlyarticle",
               "medicalwebpage", "report", "techarticle", "webpage", "itempage", "drug", "product")
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||–|—|-|::|·|•|»)\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||–|-|::|·|•|»)\s+")
+_BRANDING = re.compile(r"logo|brand|site-title|site-name|navbar|masthead", re.I)
 _AUTHOR_BOX = re.compile(r"author", re.I)
 _AUTHOR_NAME = re.compile(r"(?:^|[-_\s])(?:name|title|heading)(?:$|[-_\s])", re.I)
 _AUTHOR_BIO = re.compile(
@@ -36,6 +37,21 @@ _AUTHOR_BIO = re.compile(
 )
 _COMMENT_AREA = re.compile(r"comment|respond|reply|review|disqus", re.I)
 _BYLINE = re.compile(r"^\s*(?:by|written by|author:|von|por)\s+", re.I)
+_PLACEHOLDER_AUTHOR = re.compile(
+    r"^(?:unknown|admin|administrator|author|project name|editor|user|guest|webmaster|"
+    r"your name|name|anonymous|staff|null|none|undefined)\b|\bmeta author\b",
+    re.I,
+)
+_CREDENTIALS = re.compile(
+    r"^(?P<name>[^,|]+?)\s*,\s*(?P<title>(?:[A-Z][A-Za-z.]{0,6}\.?(?:\s*,\s*|\s+|$))+.*)$"
+)
+_VISIBLE_DATE = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?"
+    r"\s+\d{4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4})\b",
+    re.I,
+)
+_DATE_HOLDER = re.compile(r"date|posted|published|byline|author|entry-meta|post-meta|time", re.I)
+_LEADING_SYMBOLS = re.compile(r"^[^\w\"“'(¿¡]+", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +154,7 @@ def _strip_site(title: str, site: str | None) -> str:
         kept = [p for p in parts if p.strip().lower() != site.strip().lower()]
         if kept and len(kept) < len(parts):
             return " – ".join(kept) if len(kept) > 1 else kept[0]
-    return parts[0] if len(parts[0]) >= max(len(p) for p in parts[1:]) / 2 else title
+    return parts[0]
 
 
 def _similar(a: str, b: str) -> bool:
@@ -190,7 +206,9 @@ def extract_metadata(root: html.HtmlElement) -> Metadata:
     site = meta.get("og:site_name") or _text(ld.get("publisher")) or _text(org.get("name"))
     head_title = root.find(".//title")
     title_tag = clean(head_title.text_content()) if head_title is not None else ""
-    h1s = [clean(h.text_content()) for h in root.iter("h1")]
+    h1s = [_LEADING_SYMBOLS.sub("", element_text(h)) for h in root.iter("h1") if not any(
+        _BRANDING.search(f"{a.get('class') or ''} {a.get('id') or ''}")
+        for a in (h, *h.iterancestors()))]
     h1s = [h for h in h1s if h]
     candidates = [c for c in (meta.get("og:title"), _text(ld.get("headline")), _text(ld.get("name")),
                               title_tag) if c]
@@ -199,6 +217,8 @@ def extract_metadata(root: html.HtmlElement) -> Metadata:
         if any(_similar(h1, c) or h1.lower() in c.lower() for c in candidates):
             title = h1
             break
+    if title is None and len(h1s) == 1:
+        title = h1s[0]  # the page's one headline, even when the <title> is only a site name
     if title is None:
         if title_tag and not (site and title_tag.strip().lower() == site.strip().lower()):
             title = _strip_site(title_tag, site)
@@ -222,14 +242,20 @@ def extract_metadata(root: html.HtmlElement) -> Metadata:
     published = parse_date(meta.get("article:published_time") or _text(ld.get("datePublished"))
                            or meta.get("datepublished") or meta.get("date")
                            or meta.get("dc.date") or meta.get("citation_publication_date")
-                           or _time(root, "published") or meta.get("dcterms.created"))
+                           or _time(root, "published") or meta.get("dcterms.created")
+                           or _visible_date(root))
     modified = parse_date(meta.get("article:modified_time") or _text(ld.get("dateModified"))
                           or meta.get("og:updated_time") or meta.get("datemodified")
                           or meta.get("last-modified") or _time(root, "updated"))
 
     box_name, box_title = _author_box(root)
+    if box_name and not box_title:
+        split = _CREDENTIALS.match(box_name)  # "Nicole Trelour, ND"
+        if split:
+            box_name, box_title = split.group("name"), split.group("title")
     ld_author = ld.get("author")
-    author_name = _text(ld_author) or meta.get("author") or box_name
+    author_name = next((n for n in (_text(ld_author), meta.get("author"), box_name)
+                        if n and not _PLACEHOLDER_AUTHOR.search(n)), None)
     author_title = None
     if isinstance(ld_author, dict):
         author_title = _text(ld_author.get("jobTitle")) or _text(ld_author.get("description"))
@@ -248,6 +274,19 @@ def extract_metadata(root: html.HtmlElement) -> Metadata:
         author_name=_BYLINE.sub("", author_name) if author_name else None,
         author_title=author_title, jsonld_names=names, h1=h1s[0] if h1s else None,
     )
+
+
+def _visible_date(root: html.HtmlElement) -> str | None:
+    """A date written in a byline or date element ("By X - August 16, 2017")."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "script", "style"):
+            continue
+        if not _DATE_HOLDER.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            continue
+        m = _VISIBLE_DATE.search(el.text_content()[:300])
+        if m:
+            return m.group(0)
+    return None
 
 
 def _time(root: html.HtmlElement, kind: str) -> str | None:
