@@ -57,9 +57,18 @@ class _Lexicon:
     order: dict[str, int]
 
 
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
+"""Thai and CJK scripts write words without spaces: their phrases match without boundaries."""
+
+
 def _phrase_re(phrases: Sequence[str]) -> re.Pattern[str]:
     alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)")
+    spaced = [re.escape(a) for a in alts if not _UNSPACED.search(a)]
+    unspaced = [re.escape(a) for a in alts if _UNSPACED.search(a)]
+    pattern = r"(?<!\w)(?:" + "|".join(spaced) + r")(?!\w)"
+    if unspaced:
+        pattern += "|" + "|".join(unspaced)
+    return re.compile(pattern)
 
 
 @cache

@@ -37,6 +37,11 @@ from pipeline.validate import build
 log = logging.getLogger(__name__)
 
 
+_MEDICAL_KINDS = frozenset({"side_effects", "dosage", "uses", "warnings"})
+"""Sections whose presence makes a page about a medication even when no drug name is known
+(a page in a script the drug lexicon does not cover)."""
+
+
 @dataclass(slots=True)
 class PageResult:
     source: str
@@ -125,7 +130,10 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult) -> Pa
     has_records = bool(fields["side_effects"] or fields["comparisons"]) or any(
         d.drug for d in fields["doses"]  # type: ignore[attr-defined]
     )
-    if drug is None and not has_records and not any(lexicon().find(t) for t in body_texts[:300]):
+    medical_sections = any(cb.kind in _MEDICAL_KINDS for cb in classified)
+    if drug is None and not has_records and not medical_sections and not any(
+        lexicon().find(b.text) or lexicon().find_classes(b.text) for b in blocks[:300]
+    ):
         reason = "not a medication article: no drug, dose, side effect or comparison found"
         log.warning("%s: classify: %s", source, reason)
         result.rejects.append(Reject(source=source, stage="classify", reason=reason,
