@@ -111,6 +111,7 @@ def _is_bold(el: html.HtmlElement) -> bool:
 
 # A run of inline content: (text, bold) fragments; "\n" fragments mark <br>.
 Frag = tuple[str, bool]
+_NESTED = "\x00"  # where a nested list sat inside a list item
 
 
 class _Walker:
@@ -216,6 +217,9 @@ class _Walker:
             frags: list[Frag] = []
             nested: list[html.HtmlElement] = []
             self._item(li, False, frags, nested)
+            if nested and self._question_item(frags, nested, context):
+                continue
+            frags = [f for f in frags if f[0] != _NESTED]
             frags = _markdown_to_bold(frags)
             text = clean("".join(t for t, _ in frags if t != "\n"))
             label, _ = _lead_label([f for f in frags if f[0] != "\n"])
@@ -227,6 +231,23 @@ class _Walker:
             for sub in nested:
                 self._list(sub, text.rstrip(":") if text else context)
 
+    def _question_item(self, frags: list[Frag], nested: list[html.HtmlElement],
+                       context: str | None) -> bool:
+        """An item that asks or announces ("Most NSAIDs increase the risk of:") and holds a
+        list is a heading for that list; what follows the list (an answer) is its paragraph."""
+        cut = next(i for i, f in enumerate(frags) if f[0] == _NESTED)
+        head = clean("".join(t for t, _ in frags[:cut]))
+        if not head.endswith((":", "?")) or len(head) > 200:
+            return False
+        self.blocks.append(Block("heading", head.rstrip(":"), LABEL_LEVEL, "li"))
+        for sub in nested:
+            self._list(sub, context)
+        tail = clean("".join(t for t, _ in frags[cut:] if t != _NESTED))
+        if tail:
+            self.blocks.append(Block("paragraph", tail, context=context))
+        self.blocks.append(Block("boundary", "", LABEL_LEVEL))
+        return True
+
     def _item(self, el: html.HtmlElement, bold: bool, frags: list[Frag],
               nested: list[html.HtmlElement]) -> None:
         """A list item's own text; lists nested anywhere inside it are items of their own."""
@@ -237,6 +258,7 @@ class _Walker:
             if isinstance(child.tag, str):
                 if child.tag in _LISTS:
                     nested.append(child)
+                    frags.append((_NESTED, False))
                 elif child.tag == "br":
                     frags.append((" ", False))
                 elif child.tag == "sup" and re.fullmatch(r"[\s\d,*†‡§¶–-]*", child.text_content()):

@@ -40,6 +40,8 @@ _CLAUSE_END = re.compile(
     r"in patients|in children|in adults)\b",
     re.I,
 )
+_CAUSE_OR = re.compile(r"^\s*(?:or|and/or)\s+(?:exacerbate|worsen|aggravate|trigger|contribute to)\s+",
+                       re.I)
 _COPULA = re.compile(r"^\s*(?:are|is|were|was)\b", re.I)
 _QUALIFIED = re.compile(
     r"\b(?:common|frequent|serious|severe|main|known|typical|possible|potential|reported|rare|"
@@ -88,7 +90,8 @@ def _categories() -> _CategoryCues:
 
 _TRAILING_CLAUSE = re.compile(
     r"\s+(?:when|while|if|after|during|especially|which|that|on|at the start|in the first|"
-    r"at high doses|in (?:some|rare) cases|with (?:long[- ]term|prolonged|chronic|high[- ]dose|"
+    r"at high doses|in (?:some|rare) cases|in (?:men|women|children|adults|the elderly|elderly "
+    r"patients|older adults|some people|some patients)|with (?:long[- ]term|prolonged|chronic|high[- ]dose|"
     r"regular|continued) (?:use|treatment|therapy))\b.*$",
     re.I,
 )
@@ -185,7 +188,7 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
         prefix = sentence[:start]
         if _negated(prefix):
             continue
-        listing = _list_after(sentence, list_start)
+        listing = _CAUSE_OR.sub("", _list_after(sentence, list_start))
         if not strong and c.se_noun.search(listing):
             continue  # "may experience serious side effects, such as ..." is the strong anchor's
         category = _categories().find(sentence[:list_start]) or cb.category
@@ -227,7 +230,7 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
             continue
         in_section = cb.kind == "side_effects"
         cue_only = cb.kind in (None, *NEUTRAL) and cb.category in ("serious", "withdrawal",
-                                                                   "overdose", "rare", "common")
+                                                                   "overdose")
         category = cb.category or "unspecified"
         if block.kind == "item" and (in_section or cue_only):
             label = block.label
@@ -237,7 +240,10 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
             if _term_item(block.text):
                 drug = ctx.sentence_drug(block.text, cb)
                 appositive = _APPOSITIVE.match(block.text)  # "Thrush, a yeast infection of ..."
-                for term in [appositive.group(1)] if appositive else split_terms(block.text):
+                terms = [appositive.group(1)] if appositive else split_terms(block.text)
+                if cue_only and not plausible_list([trim_term(t) for t in terms]):
+                    continue  # a cue such as "call your doctor" alone: only known effects count
+                for term in terms:
                     col.add(term, category, block.text, drug, cb)
                 continue
         if block.kind in ("paragraph", "item"):
