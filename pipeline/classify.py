@@ -144,6 +144,7 @@ def classify(
         if block.kind == "heading":
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
+            out.append(_in_section(block, stack))  # a heading is also content of its parent
             hc = classify_heading(block.text)
             if block.level == 1 or (title_norm and normalize_heading(block.text) == title_norm):
                 hc = HeadingClass("title", None)
@@ -152,21 +153,19 @@ def classify(
             drug = drug_of(block.text) if drug_of else None
             stack.append((block.level, block.text, hc, drug))
             continue
-        kind: str | None = None
-        category: str | None = None
-        drug: str | None = None
-        for _level, _text, hc, hdrug in reversed(stack):
-            if category is None and hc.category is not None:
-                category = hc.category
-            if drug is None and hdrug is not None:
-                drug = hdrug
-            if hc.kind is not None:
-                kind = hc.kind
-                break
-        for _level, _text, _hc, hdrug in reversed(stack):
-            if drug is None and hdrug is not None:
-                drug = hdrug
-        heading = stack[-1][1] if stack else None
-        path = tuple(h[1] for h in stack)
-        out.append(Classified(block, kind, category, heading, path, drug))
+        out.append(_in_section(block, stack))
     return out
+
+
+def _in_section(block: Block, stack: list[tuple[int, str, HeadingClass, str | None]]) -> Classified:
+    kind: str | None = None
+    category: str | None = None
+    for _level, _text, hc, _drug in reversed(stack):
+        if category is None and hc.category is not None:
+            category = hc.category
+        if hc.kind is not None:
+            kind = hc.kind
+            break
+    drug = next((d for *_, d in reversed(stack) if d is not None), None)
+    heading = stack[-1][1] if stack else None
+    return Classified(block, kind, category, heading, tuple(h[1] for h in stack), drug)

@@ -21,7 +21,18 @@ import pandas as pd
 import pytest
 
 from pipeline.export import table_columns, write_outputs
-from pipeline.models import Article, Benefit, Comparison, Dose, Reject, SideEffect, Warning
+from pipeline.models import (
+    Article,
+    Benefit,
+    Comparison,
+    Dose,
+    DoseKind,
+    Reject,
+    SideEffect,
+    SideEffectCategory,
+    Unit,
+    Warning,
+)
 from pipeline.run import article_id, process_page
 from pipeline.validate import build
 from tests.conftest import RAW, ROOT
@@ -175,7 +186,8 @@ def test_every_record_carries_its_evidence(out: Path) -> None:
 
 # ---- validation: a bad record is a reject, never an exception --------------------------------
 
-_DOSE = {"drug": "naproxen", "amount": 20.0, "unit": "mg", "kind": "dose",
+# strict models: enum fields take the enum, exactly as the extractors build them
+_DOSE = {"drug": "naproxen", "amount": 20.0, "unit": Unit.MG, "kind": DoseKind.DOSE,
          "text": "Take 20 mg twice daily."}
 
 INVALID_RECORDS: list[Any] = [
@@ -186,7 +198,7 @@ INVALID_RECORDS: list[Any] = [
     pytest.param(Dose, {**_DOSE, "frequency_per_day": 0.0}, "frequency_per_day", id="zero freq"),
     pytest.param(Dose, {**_DOSE, "text": "   "}, "text", id="blank evidence"),
     pytest.param(SideEffect, {"drug": None, "term": "Nausea", "term_normalized": "Nausea",
-                              "category": "common", "text": "Nausea"}, "term_normalized",
+                              "category": SideEffectCategory.COMMON, "text": "Nausea"}, "term_normalized",
                  id="upper-case term"),
     pytest.param(Benefit, {"drug": None, "text": ""}, "text", id="empty benefit"),
     pytest.param(Warning, {"drug": None, "text": "x", "colour": "red"}, "colour",
@@ -229,7 +241,7 @@ def test_awkward_text_survives_csv_and_json(tmp_path: Path) -> None:
     awkward = 'Take 5 µg, "twice"\ndaily – with food; =SUM(A1) ☺'
     article = Article(article_id="0123456789abcdef", source="pages/a,b \"c\".html",
                       title="Naproxen, 250 mg", drug="naproxen",
-                      doses=[Dose(drug="naproxen", amount=5.0, unit="mcg", kind="dose",
+                      doses=[Dose(drug="naproxen", amount=5.0, unit=Unit.MCG, kind=DoseKind.DOSE,
                                   text=awkward)])
     write_outputs(tmp_path, [article], [])
     doses = pd.read_csv(tmp_path / "doses.csv", keep_default_na=False)

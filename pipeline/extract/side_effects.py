@@ -192,7 +192,7 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
         if not strong and c.se_noun.search(listing):
             continue  # "may experience serious side effects, such as ..." is the strong anchor's
         category = _categories().find(sentence[:list_start]) or cb.category
-        category = category or "unspecified"
+        category = category or ("serious" if cb.kind == "warnings" else "unspecified")
         drug = col.ctx.drug_near(sentence, start, cb)
         terms = [trim_term(t) for t in split_terms(listing)]
         if not plausible_list(terms):
@@ -231,7 +231,10 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
         in_section = cb.kind == "side_effects"
         cue_only = cb.kind in (None, *NEUTRAL) and cb.category in ("serious", "withdrawal",
                                                                    "overdose")
-        category = cb.category or "unspecified"
+        category = cb.category or ("serious" if cb.kind == "warnings" else "unspecified")
+        if cb.kind == "warnings" and block.label and is_known_side_effect(trim_term(block.label)):
+            # "Hepatotoxicity: ..." under Warnings and precautions names a serious effect
+            col.add(block.label, category, block.text, ctx.sentence_drug(block.text, cb), cb)
         if block.kind == "item" and (in_section or cue_only):
             label = block.label
             if label and len(label.split()) <= 6 and valid_term(clean_term(label)):
