@@ -36,6 +36,9 @@ _SENTENCE_END = re.compile(r"[.!]$")
 class HeadingClass:
     kind: str | None
     category: str | None
+    named: int = 0
+    """How many section kinds the heading named: a headline naming exactly one ("Important
+    safety information") heads a section; one naming several names the whole page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +111,7 @@ def classify_heading(text: str) -> HeadingClass:
                 best_cat, category = key, cat
     if kind in _SE_KINDS:
         category, kind = _SE_KINDS[kind], "side_effects"
-    return HeadingClass(kind, category)
+    return HeadingClass(kind, category, len(kinds_seen - NEUTRAL))
 
 
 def _looks_like_heading(block: Block) -> bool:
@@ -146,8 +149,9 @@ def classify(
                 stack.pop()
             out.append(_in_section(block, stack))  # a heading is also content of its parent
             hc = classify_heading(block.text)
-            if block.level == 1 or (title_norm and normalize_heading(block.text) == title_norm):
-                hc = HeadingClass("title", None)
+            is_title = block.level == 1 or (title_norm and normalize_heading(block.text) == title_norm)
+            if is_title and hc.named != 1:
+                hc = HeadingClass("title", None)  # the headline names the page, not a section
             elif hc.kind is None and block.source in _TABLE_SOURCES:
                 hc = HeadingClass("table", hc.category)  # a column name does not extend a section
             drug = drug_of(block.text) if drug_of else None

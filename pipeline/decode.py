@@ -38,6 +38,14 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")  # UTF-8, UTF-16 LE/BE (and UTF-32)
 _UNDECLARED = ["utf-8", "windows-1252"]
+# Characters lxml refuses in text (XML 1.0): control characters other than tab and line breaks,
+# U+FFFE and U+FFFF. One stray NUL or pasted vertical tab would otherwise fail the whole page in
+# a later stage; vertical tab and form feed are whitespace to a browser, the rest is dropped.
+_NOT_XML: dict[int, str | None] = {
+    **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), 0xFFFE, 0xFFFF]),
+    0x0B: " ",
+    0x0C: " ",
+}
 _GZIP_MAGIC = b"\x1f\x8b"
 _MAX_GUNZIP = 64 * 1024 * 1024
 
@@ -79,7 +87,7 @@ def decode(data: bytes) -> Decoded:
     text = dammit.unicode_markup
     if text is None:
         raise DecodeError("could not decode bytes in any charset")
-    text = text.replace("\x00", "")
+    text = text.translate(_NOT_XML)
     if not text.strip():
         raise DecodeError("no text after decoding")
     return Decoded(text=text, encoding=dammit.original_encoding or "utf-8")

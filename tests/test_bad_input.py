@@ -128,6 +128,12 @@ def _with_nuls() -> bytes:
     return data[:at] + b"\x00\x00" + data[at:]
 
 
+def _with_control_characters() -> bytes:
+    data = GOOD_PAGE.encode("utf-8")
+    at = data.index(b"</nav>") + len(b"</nav>")
+    return data[:at] + b"\x0b\x1f" + data[at:]  # pasted from a word processor
+
+
 def _corrupt_gzip() -> bytes:
     data = gzip.compress(GOOD_PAGE.encode("utf-8"))
     return data[:10] + b"\xff" * 40  # valid header, undecompressible body
@@ -152,6 +158,8 @@ CASES: list[Any] = [
     Case("corrupt gzip", _write("broken-gzip.html", _corrupt_gzip()), expect="decode"),
     Case("UTF-16 with BOM", _write("wide.html", GOOD_PAGE.encode("utf-16")), expect="article"),
     Case("NUL bytes inside", _write("nuls.html", _with_nuls()), expect="article"),
+    Case("control characters inside", _write("controls.html", _with_control_characters()),
+         expect="article"),
     Case("directory named x.html", _directory_named_html, expect="read"),
     pytest.param(Case("unreadable (chmod 000)", _unreadable, expect="read"),
                  marks=pytest.mark.skipif(IS_ROOT, reason="root reads a chmod 000 file anyway")),

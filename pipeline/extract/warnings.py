@@ -1,9 +1,11 @@
 """Warnings, precautions and important information.
 
-Every item and sentence of a warnings section is a warning; elsewhere only sentences with a
-clear warning cue ("do not", "avoid", "contraindicated", "stopping suddenly") are, so that
-routine advice ("discuss any concerns with your doctor") does not flood the table. A sentence
-that only draws the consequence of the previous one ("Therefore, ...") joins it.
+Every item of a warnings section is a warning, and so is each short paragraph there (a
+precaution is often two or three sentences that belong together). Sections that mix safety
+advice with other text ("Safety", "Interactions", "Monitoring") and the rest of the article
+contribute only sentences with a clear warning cue ("do not", "avoid", "contraindicated",
+"stopping suddenly"), so routine advice does not flood the table. A sentence that only draws
+the consequence of the previous one ("Therefore, ...") joins it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pipeline.text import is_continuation, split_sentences, word_count
 
 _SKIP_KINDS = frozenset({"author", "references", "benefits"})
 _MIN_WORDS = 3
+_MAX_SENTENCES_AS_ONE = 3
 
 
 def _sentences_with_continuations(text: str) -> list[str]:
@@ -32,14 +35,20 @@ def is_warning_sentence(sentence: str) -> bool:
     return bool(c.warning.search(sentence) or c.imperative.search(sentence))
 
 
+def _with_label(cb: Classified) -> str:
+    block = cb.block
+    if block.label and not block.text.startswith(block.label):
+        return f"{block.label}: {block.text}"
+    return block.text
+
+
 def extract_warnings(ctx: PageContext) -> list[Warning]:
     records: list[Warning] = []
     seen: set[str] = set()
 
     def add(text: str, cb: Classified) -> None:
         key = " ".join(text.lower().split())
-        if key in seen or text.endswith("?") or (word_count(text) < _MIN_WORDS
-                                                  and cb.kind != "warnings"):
+        if key in seen or text.endswith("?") or word_count(text) < _MIN_WORDS:
             return
         seen.add(key)
         record = ctx.make(Warning, drug=ctx.sentence_drug(text, cb), text=text, section=cb.heading)
@@ -51,13 +60,17 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
         if block.kind not in ("item", "paragraph"):
             continue
         if cb.kind == "warnings":
-            if block.kind == "item":
-                add(block.text, cb)
+            sentences = _sentences_with_continuations(block.text)
+            if block.kind == "item" or len(sentences) <= _MAX_SENTENCES_AS_ONE:
+                add(_with_label(cb), cb)
             else:
-                for sentence in _sentences_with_continuations(block.text):
+                for sentence in sentences:
                     add(sentence, cb)
             continue
         if cb.kind in _SKIP_KINDS or cb.kind == "side_effects" and block.kind == "item":
+            continue
+        if block.kind == "item" and is_warning_sentence(block.text):
+            add(_with_label(cb), cb)
             continue
         for sentence in _sentences_with_continuations(block.text):
             if is_warning_sentence(sentence):
