@@ -104,9 +104,19 @@ def _link_density(el: html.HtmlElement) -> tuple[int, float]:
     return len(links), linked / total
 
 
-def strip_boilerplate(root: html.HtmlElement) -> Content:
-    """Remove boilerplate in place and return the element that holds the article."""
+def strip_boilerplate(root: html.HtmlElement, headline: str | None = None) -> Content:
+    """Remove boilerplate in place and return the element that holds the article.
+
+    An element holding the page's headline (an ``h1`` reading as ``headline``) is the article
+    whatever its class says ("hero", "signup").
+    """
     removed: list[Removed] = []
+    wanted = " ".join((headline or "").lower().split())
+    protected: set[html.HtmlElement] = set()
+    if wanted:
+        for h1 in root.iter("h1"):
+            if " ".join(h1.text_content().lower().split()) == wanted:
+                protected.update(h1.iterancestors())
     for el in list(root.iter()):
         if not isinstance(el.tag, str):  # comments and processing instructions
             if el.getparent() is not None:
@@ -121,13 +131,15 @@ def strip_boilerplate(root: html.HtmlElement) -> Content:
             _drop(el, "hidden", removed)  # short hidden text is UI; long hidden text may be a tab
 
     for el in list(root.iter("header")):
-        if el.find(".//h1") is None and el.getparent() is not None:
+        if el.find(".//h1") is None and el.getparent() is not None and el not in protected:
             _drop(el, "page header", removed)
 
     lengths = _text_lengths(root)
     body_len = max(lengths.get(root, 0), 1)
     for el in list(root.iter()):
         if el.tag in _KEEP or el.getparent() is None or not _attached(el, root):
+            continue
+        if el in protected:
             continue
         if _is_boilerplate_region(el) and lengths.get(el, 0) < 0.5 * body_len:
             _drop(el, "boilerplate class/role", removed)

@@ -105,7 +105,7 @@ def process_page(source: str, data: bytes) -> PageResult:
 
 def _extract(source: str, aid: str, root: HtmlElement, result: PageResult) -> PageResult:
     meta = extract_metadata(root)
-    content = strip_boilerplate(root)
+    content = strip_boilerplate(root, meta.title)
     blocks = resolve_tables(segment(content.root), lexicon().canonical)
     body_texts = [b.text for b in blocks if b.kind != "heading"]
     first_heading = next((b.text for b in blocks if b.kind == "heading" and b.level <= 3), None)

@@ -83,6 +83,17 @@ def clean(text: str) -> str:
 
 
 _FOOTNOTE_SUP = re.compile(r"[\s\d,*†‡§¶–-]*")
+_EXPONENT_BASE = re.compile(r"(?:\bm|/m|cm|mm|km|\d)$")
+
+
+def _is_footnote(sup: html.HtmlElement, before: list[Frag] | list[str]) -> bool:
+    """``<sup>1,2</sup>`` after a word is a footnote marker; ``m<sup>2</sup>`` is an exponent."""
+    text = sup.text_content() or ""
+    if not _FOOTNOTE_SUP.fullmatch(text):
+        return False
+    last = before[-1] if before else ""
+    prev = last[0] if isinstance(last, tuple) else last
+    return not (text.strip() in ("2", "3") and _EXPONENT_BASE.search(prev))
 
 
 def element_text(el: html.HtmlElement) -> str:
@@ -90,7 +101,7 @@ def element_text(el: html.HtmlElement) -> str:
     parts: list[str] = []
 
     def visit(node: html.HtmlElement) -> None:
-        if node.tag == "sup" and _FOOTNOTE_SUP.fullmatch(node.text_content() or ""):
+        if node.tag == "sup" and _is_footnote(node, parts):
             pass
         else:
             if node.text:
@@ -124,8 +135,8 @@ class _Walker:
         bold = bold or _is_bold(el)
         if el.tag == "br":
             out.append(("\n", False))
-        elif el.tag == "sup" and re.fullmatch(r"[\s\d,*†‡§¶–-]*", el.text_content() or ""):
-            pass  # footnote markers
+        elif el.tag == "sup" and _is_footnote(el, out):
+            pass
         else:
             if el.text:
                 out.append((el.text, bold))
@@ -261,7 +272,7 @@ class _Walker:
                     frags.append((_NESTED, False))
                 elif child.tag == "br":
                     frags.append((" ", False))
-                elif child.tag == "sup" and re.fullmatch(r"[\s\d,*†‡§¶–-]*", child.text_content()):
+                elif child.tag == "sup" and _is_footnote(child, frags):
                     pass
                 else:
                     if child.tag in _BLOCK:

@@ -146,7 +146,8 @@ def test_decode_returns_text_or_raises_decode_error(data: bytes) -> None:
 _HTML_BITS = st.sampled_from([
     "<html>", "<head>", "<title>", "</title>", "<body>", "<h1>", "</h1>", "<h2>Side effects</h2>",
     "<h2>Dosage</h2>", "<ul>", "<li>", "</li>", "</ul>", "<p>", "</p>", "<table>", "<tr>", "<td>",
-    "<th>", "</table>", "<br>", "<!--", "-->", "<script>", "</script>", "&amp;", "&#0;", "&#x10FFFF;",
+    "<th>", "</table>", "<br>", "<!--", "-->", "<script>", "</script>", "&amp;", "&#0;",
+    "&#x10FFFF;",
     "Naproxen", "ibuprofen", "10 mg", "twice daily", "10-5 mg", "0 mg", "1e308 mg", " ", "\n",
 ])
 

@@ -18,6 +18,7 @@ from pipeline.normalize.dose import DoseMention, parse_doses
 from pipeline.text import split_sentences
 
 _SKIP_KINDS = frozenset({"author", "references", "pharmacokinetics"})
+_MASS_UNITS = frozenset({"mg", "mcg", "g", "IU", "units", "mEq", "mmol"})
 _STRENGTH_HEADING = re.compile(r"\bstrengths?\b|available (?:forms|as)|presentations?|formulations?",
                                re.I)
 
@@ -53,9 +54,13 @@ def doses_in(ctx: PageContext, text: str, drug_at: DrugAt, section: str | None,
              strength: bool) -> list[Dose]:
     out: list[Dose] = []
     for sentence in split_sentences(text):
-        for m in parse_doses(sentence):
+        mentions = parse_doses(sentence)
+        has_mass = any(m.unit in _MASS_UNITS for m in mentions)
+        for m in mentions:
             if m.unit == "L" and m.route is None:
                 continue  # "less than 1.2 litres a day" of juice: volumes are doses only for infusions
+            if m.unit == "mL" and has_mass:
+                continue  # "1 mL (10 mg)": the volume that carries the dose, not a dose itself
             record = _record(ctx, m, drug_at(sentence, m.start), section, strength)
             if record is not None:
                 out.append(record)
@@ -67,7 +72,7 @@ def extract_doses(ctx: PageContext) -> list[Dose]:
     seen: set[tuple[object, ...]] = set()
     for cb in ctx.blocks:
         block = cb.block
-        if block.kind not in ("item", "paragraph") or cb.kind in _SKIP_KINDS:
+        if block.kind not in ("item", "paragraph", "heading") or cb.kind in _SKIP_KINDS:
             continue
         text = f"{block.label}: {block.text}" if block.label and block.kind == "paragraph" \
             and not block.text.startswith(block.label) else block.text
