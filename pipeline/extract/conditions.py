@@ -57,6 +57,18 @@ def _phrases_after(sentence: str, in_uses: bool) -> list[str]:
     return out
 
 
+def _trusted_lists(ctx: PageContext) -> set[int | None]:
+    """Lists of a uses section in which at least half the items are known conditions: their
+    other items are conditions too; in any other list only known conditions count."""
+    known: dict[int | None, list[bool]] = {}
+    for cb in ctx.blocks:
+        block = cb.block
+        if cb.kind == "uses" and block.kind == "item":
+            name = clean_term(block.label or block.text)
+            known.setdefault(block.list_id, []).append(is_known_condition(name))
+    return {k for k, flags in known.items() if 2 * sum(flags) >= len(flags)}
+
+
 def extract_conditions(ctx: PageContext) -> list[Condition]:
     records: list[Condition] = []
     seen: set[str] = set()
@@ -73,6 +85,7 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
         if record is not None:
             records.append(record)
 
+    trusted = _trusted_lists(ctx)
     for cb in ctx.blocks:
         block = cb.block
         if block.kind not in ("item", "paragraph") or cb.kind in ("side_effects", "author",
@@ -82,7 +95,8 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
         if in_uses and block.kind == "item" and (block.label or
                                                   len(block.text.split()) <= _MAX_ITEM_WORDS):
             for part in split_terms(block.label or block.text):
-                add(part, block.text)
+                if block.list_id in trusted or is_known_condition(clean_term(part)):
+                    add(part, block.text)
             continue
         for sentence in split_sentences(block.text):
             for phrase in _phrases_after(sentence, in_uses):
