@@ -171,5 +171,5 @@ def _main_element(root: html.HtmlElement) -> html.HtmlElement:
     for xpath in ('.//*[@role="main"]', ".//main", ".//article"):
         found = base.xpath(xpath)
         if len(found) == 1 and len(" ".join(found[0].text_content().split())) >= 0.6 * total:
-            return found[0]  # type: ignore[no-any-return]
+            return found[0]
     return base

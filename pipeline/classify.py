@@ -99,19 +99,19 @@ def classify_heading(text: str) -> HeadingClass:
             key = (len(m.group(0)), -lex.order[kind], kind)
             if best is None or key > best:
                 best = key
-    kind = best[2] if best else None
+    found: str | None = best[2] if best else None
     if len(kinds_seen - NEUTRAL) >= 3:
-        kind = "title"  # "X: uses, dosage and side effects" names the whole page
-    category = None
+        found = "title"  # "X: uses, dosage and side effects" names the whole page
+    category: str | None = None
     best_cat: tuple[int, int] | None = None
     for cat, pattern in lex.categories:
         for m in pattern.finditer(norm):
-            key = (len(m.group(0)), -m.start())  # "less common" beats the "common" inside it
-            if best_cat is None or key > best_cat:
-                best_cat, category = key, cat
-    if kind in _SE_KINDS:
-        category, kind = _SE_KINDS[kind], "side_effects"
-    return HeadingClass(kind, category, len(kinds_seen - NEUTRAL))
+            cat_key = (len(m.group(0)), -m.start())  # "less common" beats the "common" inside
+            if best_cat is None or cat_key > best_cat:
+                best_cat, category = cat_key, cat
+    if found in _SE_KINDS:
+        category, found = _SE_KINDS[found], "side_effects"
+    return HeadingClass(found, category, len(kinds_seen - NEUTRAL))
 
 
 def _looks_like_heading(block: Block) -> bool:
@@ -138,7 +138,7 @@ def classify(
             block.kind == "paragraph" and block.text.endswith(":") and len(block.text) <= 160
             and i + 1 < len(blocks) and blocks[i + 1].kind == "item"
         )
-        if introduces_list or block.kind == "paragraph" and _looks_like_heading(block):
+        if introduces_list or (block.kind == "paragraph" and _looks_like_heading(block)):
             block = Block("heading", block.text.rstrip(":"), PSEUDO_LEVEL, "line")
         if block.kind == "boundary":
             while stack and stack[-1][0] >= block.level:

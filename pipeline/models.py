@@ -10,7 +10,14 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """Evidence and names must carry text: an empty string is a parsing bug, not a value."""
@@ -122,7 +129,7 @@ class SideEffect(Record):
         return value
 
 
-class Warning(Record):  # noqa: A001 - the domain word; shadows a builtin only inside this module
+class Warning(Record):
     drug: str | None
     text: NonEmpty
     section: str | None = None

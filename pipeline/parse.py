@@ -11,7 +11,7 @@ import re
 
 from lxml import etree, html
 
-_PARSER = html.HTMLParser(
+_PARSER = html.HTMLParser(  # type: ignore[call-arg]  # default_doctype is real; stubs lag
     remove_comments=True,
     remove_pis=True,
     no_network=True,

@@ -395,9 +395,9 @@ def parse_table(el: html.HtmlElement) -> Table:
             continue
         if node.tag == "tr" and _owner(node) is el:
             raw_rows.append((node, node.getparent() is not None and node.getparent().tag == "thead"))
-        elif node.tag in ("td", "th") and node.getparent() is not None and node.getparent().tag != "tr":
-            if _owner(node) is el:
-                stray.append(node)
+        elif (node.tag in ("td", "th") and node.getparent() is not None
+              and node.getparent().tag != "tr" and _owner(node) is el):
+            stray.append(node)  # a cell outside any row, as broken markup writes it
     grid: list[list[Cell | None]] = []
     pending: dict[int, tuple[int, Cell]] = {}  # column -> (rows left, cell) from rowspans
     header_rows = 0
@@ -445,7 +445,7 @@ def parse_table(el: html.HtmlElement) -> Table:
 
 def _owner(node: html.HtmlElement) -> html.HtmlElement | None:
     for anc in node.iterancestors("table"):
-        return anc  # type: ignore[no-any-return]
+        return anc
     return None
 
 

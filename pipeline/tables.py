@@ -115,7 +115,7 @@ def _unroll(table: Table, context: str | None) -> list[Block]:
                 for item in cell.items or ([cell.text] if cell.text else []):
                     out.append(Block("item", item, context=context, source="td"))
         return out
-    if table.width == 2 and not table.header_rows or (
+    if (table.width == 2 and not table.header_rows) or (
         table.width >= 2 and all(r[0].is_header for r in rows[table.header_rows :])
         and not table.header_rows
     ):

@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from pipeline.inputs import read_source
 from pipeline.run import process_page
 from tests.conftest import SHARED, requires_shared

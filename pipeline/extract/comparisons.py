@@ -10,6 +10,7 @@ doses and strengths in a row become records of that row's drug.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.extract.context import PageContext
@@ -76,6 +77,11 @@ def _terms(cell: Cell) -> list[str]:
     return terms
 
 
+def _row_drug(drug: str | None) -> Callable[[str, int], str | None]:
+    """Every dose in a comparison row belongs to that row's drug."""
+    return lambda _sentence, _pos: drug
+
+
 def extract_comparisons(ctx: PageContext) -> ComparisonResult:
     result = ComparisonResult()
     index = 0
@@ -108,7 +114,7 @@ def extract_comparisons(ctx: PageContext) -> ComparisonResult:
                             result.side_effects.append(se)
                 else:
                     result.doses.extend(
-                        doses_in(ctx, f"{key}: {value}", lambda _s, _p, d=drug: d, cb.heading,
+                        doses_in(ctx, f"{key}: {value}", _row_drug(drug), cb.heading,
                                  strength=False)
                     )
             text = " | ".join([med, *(f"{k}: {v}" for k, v in attributes.items())])

@@ -42,6 +42,11 @@ _CLAUSE_END = re.compile(
 )
 _CAUSE_OR = re.compile(r"^\s*(?:or|and/or)\s+(?:exacerbate|worsen|aggravate|trigger|contribute to)\s+",
                        re.I)
+_OPENER = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:of \w+\s+)?(?:,\s*)?(?:(?:may|can|might|could|often|commonly)\s+)?"
+    r"(?:include[sd]?|including|are|were|is|such as|like|e\.g\.|namely|:)\s*:?",
+    re.I,
+)
 _COPULA = re.compile(r"^\s*(?:are|is|were|was)\b", re.I)
 _QUALIFIED = re.compile(
     r"\b(?:common|frequent|serious|severe|main|known|typical|possible|potential|reported|rare|"
@@ -121,7 +126,7 @@ def valid_term(term: str) -> bool:
     words = term.split()
     if len(words) > _MAX_TERM_WORDS or term.lower() in _CATEGORY_WORDS:
         return False
-    if _NOT_TERM.match(term) or _VERBISH.search(term) and not is_known_side_effect(term):
+    if _NOT_TERM.match(term) or (_VERBISH.search(term) and not is_known_side_effect(term)):
         return False
     return not cues().se_noun.fullmatch(term)
 
@@ -173,9 +178,7 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
     anchors: list[tuple[int, int, bool]] = []  # (anchor start, list start, strong)
     for m in c.se_noun.finditer(sentence):
         after = sentence[m.end() :]
-        om = re.match(r"^\s*(?:\([^)]*\)\s*)?(?:of \w+\s+)?(?:,\s*)?(?:(?:may|can|might|could|often|commonly)\s+)?"
-                      r"(?:include[sd]?|including|are|were|is|such as|like|e\.g\.|namely|:)\s*:?",
-                      after, re.I)
+        om = _OPENER.match(after)
         if not om:
             continue
         if _COPULA.match(after[om.start():]) and not _QUALIFIED.search(sentence[: m.start()]):

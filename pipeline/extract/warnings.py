@@ -67,7 +67,7 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
                 for sentence in sentences:
                     add(sentence, cb)
             continue
-        if cb.kind in _SKIP_KINDS or cb.kind == "side_effects" and block.kind == "item":
+        if cb.kind in _SKIP_KINDS or (cb.kind == "side_effects" and block.kind == "item"):
             continue
         if block.kind == "item" and is_warning_sentence(block.text):
             add(_with_label(cb), cb)
