@@ -99,7 +99,8 @@ def article_rows(article: Article) -> dict[str, list[Row]]:
             {**key, "seq": i, "term": term} for i, term in enumerate(comp["side_effects"])
         )
         rows["comparison_attributes"].extend(
-            {**key, "column": col, "value": value} for col, value in comp["attributes"].items()
+            {**key, "column": col, "value": "; ".join(value) if isinstance(value, list) else value}
+            for col, value in comp["attributes"].items()
         )
     rows["citations"] = [{"article_id": aid, "seq": i, "text": t}
                          for i, t in enumerate(data["citations"])]

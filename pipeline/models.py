@@ -148,7 +148,8 @@ class Comparison(Record):
     drug: str | None = None
     effectiveness: str | None = None
     side_effects: list[NonEmpty] = Field(default_factory=list)
-    attributes: dict[str, str] = Field(default_factory=dict)
+    attributes: dict[str, str | list[str]] = Field(default_factory=dict)
+    """Every cell by its column (or, transposed, row) header; a side-effect cell as its terms."""
     text: NonEmpty
 
 

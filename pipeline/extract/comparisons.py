@@ -92,7 +92,7 @@ def extract_comparisons(ctx: PageContext) -> ComparisonResult:
         transposed = block.extra["orientation"] == "columns"
         for row_no, (med, cells) in enumerate(_records(block.table, transposed)):
             drug = lexicon().canonical(med)
-            attributes: dict[str, str] = {}
+            attributes: dict[str, str | list[str]] = {}
             effectiveness: str | None = None
             side_effects: list[str] = []
             for key, cell in cells:
@@ -102,6 +102,7 @@ def extract_comparisons(ctx: PageContext) -> ComparisonResult:
                     effectiveness = value
                 if _SIDE_EFFECTS.match(key.strip()):
                     terms = _terms(cell)
+                    attributes[key] = terms
                     side_effects.extend(t for t in terms if t not in side_effects)
                     category = "common" if _COMMON.search(key) else "unspecified"
                     for term in terms:
@@ -117,7 +118,7 @@ def extract_comparisons(ctx: PageContext) -> ComparisonResult:
                         doses_in(ctx, f"{key}: {value}", _row_drug(drug), cb.heading,
                                  strength=False)
                     )
-            text = " | ".join([med, *(f"{k}: {v}" for k, v in attributes.items())])
+            text = " | ".join([med, *(f"{k}: {_value(c)}" for k, c in cells)])
             row = ctx.make(
                 Comparison, table=index, row=row_no, medication=med, drug=drug,
                 effectiveness=effectiveness, side_effects=side_effects, attributes=attributes,

@@ -167,6 +167,49 @@ def _outside_comments(el: html.HtmlElement) -> bool:
                    for a in el.iterancestors())
 
 
+_NAME_CLASS = re.compile(r"(?:author|byline|editor|writer|reviewer)[-_]*name", re.I)
+_ROLE_CLASSES = (re.compile(r"role|job|credential|position|(?:author|editor)[-_]*title", re.I),
+                 re.compile(r"bio|description", re.I))
+_AFTER_NAME = re.compile(r"^\s*,\s*(?P<title>[^·|•\n]{2,90}?)\s*(?:[·|•]|\s[-–—]\s|$)")
+
+
+def _person_name(el: html.HtmlElement) -> bool:
+    label = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if _NAME_CLASS.search(label) or (el.get("rel") or "").lower() == "author":
+        return True
+    prop = f"{el.get('itemprop') or ''} {el.get('property') or ''}".lower()
+    if "name" in prop.split() or "schema:name" in prop.split():
+        return any("person" in f"{a.get('typeof') or ''} {a.get('itemtype') or ''}".lower()
+                   for a in (el, *el.iterancestors()))
+    return False
+
+
+def _author_markup(root: html.HtmlElement) -> tuple[str | None, str | None]:
+    """An author marked up in the page: a name element (class "author-name", rel=author, a
+    schema.org Person's name) and beside it a role element or the credentials after a comma."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not _person_name(el) or not _outside_comments(el):
+            continue
+        name = _BYLINE.sub("", clean(el.text_content()))
+        if not name or len(name) > 80:
+            continue
+        parent = el.getparent()
+        title = None
+        if parent is not None:
+            for role in _ROLE_CLASSES:  # a stated role before a free-text biography
+                title = next((clean(s.text_content()) for s in parent.iter() if s is not el
+                              and isinstance(s.tag, str) and role.search(s.get("class") or "")
+                              and clean(s.text_content())), None)
+                if title:
+                    break
+            if title is None:
+                m = _AFTER_NAME.match(clean(el.tail or ""))
+                if m:
+                    title = m.group("title").strip()
+        return name, title
+    return None, None
+
+
 def _author_box(root: html.HtmlElement) -> tuple[str | None, str | None]:
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "meta", "a", "img"):
@@ -248,7 +291,9 @@ def extract_metadata(root: html.HtmlElement) -> Metadata:
                           or meta.get("og:updated_time") or meta.get("datemodified")
                           or meta.get("last-modified") or _time(root, "updated"))
 
-    box_name, box_title = _author_box(root)
+    box_name, box_title = _author_markup(root)
+    if box_name is None:
+        box_name, box_title = _author_box(root)
     if box_name and not box_title:
         split = _CREDENTIALS.match(box_name)  # "Nicole Trelour, ND"
         if split:
