@@ -26,6 +26,7 @@ NEUTRAL = frozenset(
 )
 """Kinds that name a section but ask no extractor to read it specially."""
 
+_MAX_SECTION_TITLE_WORDS = 6
 _TABLE_SOURCES = frozenset({"th", "caption", "row-header"})
 _SE_KINDS = {"withdrawal": "withdrawal", "overdose": "overdose"}
 _LEAD = re.compile(r"^[\W\d_]+", re.UNICODE)  # emoji, bullets, numbering before a heading
@@ -111,6 +112,8 @@ def classify_heading(text: str) -> HeadingClass:
                 best_cat, category = cat_key, cat
     if found in _SE_KINDS:
         category, found = _SE_KINDS[found], "side_effects"
+    elif category in _SE_KINDS and found in (None, "dosage", "overview", "warnings"):
+        found = "side_effects"  # "Signs your dose may be too high", "If you stop suddenly"
     return HeadingClass(found, category, len(kinds_seen - NEUTRAL))
 
 
@@ -150,7 +153,7 @@ def classify(
             out.append(_in_section(block, stack))  # a heading is also content of its parent
             hc = classify_heading(block.text)
             is_title = block.level == 1 or (title_norm and normalize_heading(block.text) == title_norm)
-            if is_title and hc.named != 1:
+            if is_title and (hc.named != 1 or len(block.text.split()) > _MAX_SECTION_TITLE_WORDS):
                 hc = HeadingClass("title", None)  # the headline names the page, not a section
             elif hc.kind is None and block.source in _TABLE_SOURCES:
                 hc = HeadingClass("table", hc.category)  # a column name does not extend a section

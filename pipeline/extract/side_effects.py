@@ -67,7 +67,8 @@ _VERBISH = re.compile(
 )
 _CATEGORY_WORDS = frozenset(
     {"common", "rare", "serious", "severe", "mild", "less common", "very rare", "uncommon",
-     "frequent", "very common", "unknown", "none", "n/a", "yes", "no", "others", "other"}
+     "frequent", "very common", "unknown", "none", "n/a", "yes", "no", "others", "other",
+     "overdose", "overdosage", "withdrawal", "toxicity"}
 )
 _MAX_TERM_WORDS = 7
 
@@ -93,6 +94,8 @@ def _categories() -> _CategoryCues:
     return _CategoryCues(tuple((k, phrase_pattern(v)) for k, v in data["categories"].items()))
 
 
+_LEADING_CLAUSE = re.compile(r"^(?:when|while|if|after|during|especially|which|that|even|usually)\b",
+                             re.I)
 _TRAILING_CLAUSE = re.compile(
     r"\s+(?:when|while|if|after|during|especially|which|that|on|at the start|in the first|"
     r"at high doses|in (?:some|rare) cases|in (?:men|women|children|adults|the elderly|elderly "
@@ -104,7 +107,10 @@ _TRAILING_CLAUSE = re.compile(
 
 def trim_term(term: str) -> str:
     """Keep the effect, drop the circumstance: "unsteadiness when walking" -> "unsteadiness"."""
-    return _TRAILING_CLAUSE.sub("", clean_term(term)).strip()
+    term = clean_term(term)
+    if _LEADING_CLAUSE.match(term):
+        return ""  # "when standing up" is the circumstance of the previous term
+    return _TRAILING_CLAUSE.sub("", term).strip()
 
 
 def term_fields(term: str) -> tuple[str, str]:
@@ -215,6 +221,12 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
 
 
 _APPOSITIVE = re.compile(r"^([^,(]{3,40}),\s+(?:a|an|the)\s+\w.*$", re.I)
+_DASH_HEAD = re.compile(r"^([^–—:]{3,50}?)\s*(?:\s[–—-]\s|:\s)\s*\S.*$")
+_COMMA_HEAD = re.compile(
+    r"^([^,]{3,50}),\s+(?:usually|often|especially|mainly|typically|particularly|caused|which|"
+    r"even|sometimes|possibly|seen|mostly|most|in|at|on|for|with|during|after|when|if)\b",
+    re.I,
+)
 _PATIENT_CONTEXT = re.compile(
     r"\b(?:with|history of|have|has|had|patients|people|those|anyone|if you)\W+(?:\w+\W+)?$", re.I
 )
@@ -243,10 +255,14 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
             if label and len(label.split()) <= 6 and valid_term(clean_term(label)):
                 col.add(label, category, block.text, ctx.sentence_drug(label, cb), cb)
                 continue
-            if _term_item(block.text):
+            head = (_DASH_HEAD.match(block.text) or _APPOSITIVE.match(block.text)
+                    or _COMMA_HEAD.match(block.text))
+            if head and len(head.group(1).split()) > 6:
+                head = None
+            if head or _term_item(block.text):
                 drug = ctx.sentence_drug(block.text, cb)
-                appositive = _APPOSITIVE.match(block.text)  # "Thrush, a yeast infection of ..."
-                terms = [appositive.group(1)] if appositive else split_terms(block.text)
+                # "Tremor – a slight shaking", "Thrush, a yeast infection", "Tremor, usually ..."
+                terms = split_terms(head.group(1)) if head else split_terms(block.text)
                 if cue_only and not plausible_list([trim_term(t) for t in terms]):
                     continue  # a cue such as "call your doctor" alone: only known effects count
                 for term in terms:
