@@ -232,6 +232,46 @@ _PATIENT_CONTEXT = re.compile(
 )
 
 
+_LEAD_SYMBOLS = re.compile(r"^[^\w(]+", re.UNICODE)
+_TEXT_LABEL = re.compile(r"^([^:]{2,60}):\s+(\S.*)$")
+_GROUP_PARENS = re.compile(r"^([^()]{2,60}?)\s*\(([^()]+)\)\s*\.?$")
+_INSTANCES = re.compile(r"^(?:rare|occasional|isolated|some)?\s*(?:instances|cases|reports|episodes) of\s+",
+                        re.I)
+
+
+def _item_terms(text: str, label: str | None) -> tuple[list[str], str | None] | None:
+    """The terms a side-effect list item names, and a category its own label gives.
+
+    "Nausea: usually mild" names nausea; "Rare: liver damage, jaundice" and "CNS effects:
+    headache, dizziness" name the terms after the label; "Digestive issues (nausea,
+    constipation)" names the terms in the brackets; "Tremor – a slight shaking" and
+    "Tremor, usually in the hands" name the head. None: the item is prose.
+    """
+    text = _LEAD_SYMBOLS.sub("", text)
+    if label is None:
+        m = _TEXT_LABEL.match(text)
+        if m and len(m.group(1).split()) <= 6:
+            label = _LEAD_SYMBOLS.sub("", m.group(1))
+    if label:
+        rest = text.split(":", 1)[1].strip() if ":" in text else text[len(label):].strip()
+        if is_known_side_effect(trim_term(label)) or not rest:
+            return [label], None
+        terms = split_terms(_INSTANCES.sub("", rest))
+        if plausible_list([trim_term(t) for t in terms]):
+            return terms, _categories().find(label)
+    group = _GROUP_PARENS.match(text)
+    if group and not is_known_side_effect(trim_term(group.group(1))):
+        inner = split_terms(group.group(2))
+        if plausible_list([trim_term(t) for t in inner]):
+            return inner, None
+    head = _DASH_HEAD.match(text) or _APPOSITIVE.match(text) or _COMMA_HEAD.match(text)
+    if head and len(head.group(1).split()) <= 6:
+        return split_terms(head.group(1)), None
+    if _term_item(text):
+        return split_terms(text), None
+    return None
+
+
 def _term_item(text: str) -> bool:
     words = _PARENS.sub("", text).split()
     return 0 < len(words) <= 10 and not _NOT_TERM.match(text) and not re.search(r"[.!?]\s+\S", text)
@@ -246,27 +286,21 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
         in_section = cb.kind == "side_effects"
         cue_only = cb.kind in (None, *NEUTRAL) and cb.category in ("serious", "withdrawal",
                                                                    "overdose")
-        category = cb.category or ("serious" if cb.kind == "warnings" else "unspecified")
+        category = cb.category or ("serious" if cb.kind == "warnings"
+                                   else "common" if block.source == "tr" and in_section
+                                   else "unspecified")  # an incidence table lists common ones
         if cb.kind == "warnings" and block.label and is_known_side_effect(trim_term(block.label)):
             # "Hepatotoxicity: ..." under Warnings and precautions names a serious effect
             col.add(block.label, category, block.text, ctx.sentence_drug(block.text, cb), cb)
         if block.kind == "item" and (in_section or cue_only):
-            label = block.label
-            if label and len(label.split()) <= 6 and valid_term(clean_term(label)):
-                col.add(label, category, block.text, ctx.sentence_drug(label, cb), cb)
-                continue
-            head = (_DASH_HEAD.match(block.text) or _APPOSITIVE.match(block.text)
-                    or _COMMA_HEAD.match(block.text))
-            if head and len(head.group(1).split()) > 6:
-                head = None
-            if head or _term_item(block.text):
-                drug = ctx.sentence_drug(block.text, cb)
-                # "Tremor – a slight shaking", "Thrush, a yeast infection", "Tremor, usually ..."
-                terms = split_terms(head.group(1)) if head else split_terms(block.text)
+            read = _item_terms(block.text, block.label)
+            if read is not None:
+                terms, cue = read
                 if cue_only and not plausible_list([trim_term(t) for t in terms]):
                     continue  # a cue such as "call your doctor" alone: only known effects count
+                drug = ctx.sentence_drug(block.text, cb)
                 for term in terms:
-                    col.add(term, category, block.text, drug, cb)
+                    col.add(term, cue or category, block.text, drug, cb)
                 continue
         if block.kind in ("paragraph", "item"):
             for sentence in split_sentences(block.text):
