@@ -43,8 +43,11 @@ _CLAUSE_END = re.compile(
 _CAUSE_OR = re.compile(r"^\s*(?:or|and/or)\s+(?:exacerbate|worsen|aggravate|trigger|contribute to)\s+",
                        re.I)
 _OPENER = re.compile(
-    r"^\s*(?:\([^)]*\)\s*)?(?:of \w+\s+)?(?:,\s*)?(?:(?:may|can|might|could|often|commonly)\s+)?"
-    r"(?:include[sd]?|including|are|were|is|such as|like|e\.g\.|namely|:)\s*:?",
+    r"^\s*(?:\([^)]*\)\s*)?(?:of (?:[\w-]+\s+){1,3})?(?:,\s*)?"
+    r"(?:(?:may|can|might|could|often|commonly)\s+)?"
+    r"(?:include[sd]?|including|are|were|is|such as|like|e\.g\.|namely|:)\s*:?"
+    r"|^\s*(?:(?:can|may|might|could|also|sometimes|rarely|occur|occurs|happen|be|been|seen|"
+    r"reported|that|which)[\s,]+){1,4}(?:such as|include[sd]?|including)\s*:?",
     re.I,
 )
 _COPULA = re.compile(r"^\s*(?:are|is|were|was)\b", re.I)
