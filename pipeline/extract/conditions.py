@@ -57,6 +57,29 @@ def _phrases_after(sentence: str, in_uses: bool) -> list[str]:
     return out
 
 
+_SPELLING = ((re.compile(r"ae"), "e"), (re.compile(r"oe"), "e"), (re.compile(r"our\b"), "or"),
+             (re.compile(r"is(e|ed|ing)\b"), r"iz\1"), (re.compile(r"[\s-]+"), " "))
+_ABBREVIATION = re.compile(r"^[A-Z0-9]{2,6}s?$")
+
+
+def _fold(text: str) -> str:
+    text = text.lower()
+    for pattern, repl in _SPELLING:
+        text = pattern.sub(repl, text)
+    return text.strip()
+
+
+def name_normalized(name: str) -> str:
+    """The lexicon's name for a condition, except where it differs from the page's only by
+    spelling ("hypercholesterolaemia") or expands an abbreviation ("COPD"): those stay as
+    written, lower-cased, because that is how the page (and a reader) names them."""
+    written = clean_term(name).lower()
+    canonical = normalize_condition(written)
+    if _ABBREVIATION.match(name.strip()) or _fold(canonical) == _fold(written):
+        return written
+    return canonical
+
+
 def _trusted_lists(ctx: PageContext) -> set[int | None]:
     """Lists of a uses section in which at least half the items are known conditions: their
     other items are conditions too; in any other list only known conditions count."""
@@ -73,11 +96,11 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
     records: list[Condition] = []
     seen: set[str] = set()
 
-    def add(name: str, text: str) -> None:
-        name = clean_term(name)
+    def add(raw: str, text: str) -> None:
+        name = clean_term(raw)
         if not name or len(name.split()) > _MAX_ITEM_WORDS:
             return
-        normalized = normalize_condition(name)
+        normalized = name_normalized(raw)
         if not normalized or normalized in seen:
             return
         seen.add(normalized)
