@@ -58,6 +58,10 @@ def article_id(source: str, data: bytes) -> str:
     return digest.hexdigest()[:16]
 
 
+def _names_drug(text: str) -> bool:
+    return bool(lexicon().find(text) or lexicon().find_classes(text))
+
+
 def _single_drug(text: str) -> str | None:
     names = {m.generic for m in lexicon().find(text)}
     return names.pop() if len(names) == 1 else None
@@ -110,6 +114,8 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult) -> Pa
     body_texts = [b.text for b in blocks if b.kind != "heading"]
     first_heading = next((b.text for b in blocks if b.kind == "heading" and b.level <= 3), None)
     title = meta.title or first_heading or PurePath(source).stem
+    if meta.h1 is None and first_heading and _names_drug(first_heading) and not _names_drug(title):
+        title = first_heading  # no h1 and a <title> that is only the site's name and tagline
     drug = primary_drug([title, meta.h1], meta.jsonld_names, [b.text for b in blocks])
     classified = classify(blocks, title=meta.title, drug_of=_single_drug)
     ctx = PageContext(blocks=classified, primary=drug, source=source)

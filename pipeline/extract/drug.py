@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from pipeline.normalize.drugs import lexicon
+from pipeline.normalize.transliterate import find_transliterated
 
 _VERSUS = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|or)(?!\w)", re.I)
 _MIN_SHARE = 0.5
@@ -37,7 +38,7 @@ def primary_drug(headlines: Iterable[str | None], entity_names: Iterable[str],
     for headline in headlines:
         if not headline:
             continue
-        names = _distinct(headline)
+        names = _distinct(headline) or find_transliterated(headline)
         if _VERSUS.search(headline) and (len(names) >= 2 or re.search(r"\bvs\.?\b|\bversus\b",
                                                                       headline, re.I)):
             return None  # "A vs B" is about both

@@ -490,6 +490,10 @@ class DrugLexicon:
         generics = {mention.generic for mention in self.find(original)}
         return generics.pop() if len(generics) == 1 else None
 
+    def names(self) -> dict[str, str]:
+        """Every generic name, alias and brand (lower case) with the generic it stands for."""
+        return {key: reading.target for key, reading in self._drug_names.items()}
+
     def drug_class(self, generic: str) -> str | None:
         """The pharmacological class of a generic; any other known name is resolved first."""
         found = self._class_of.get(generic.strip().lower())
