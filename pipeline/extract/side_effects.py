@@ -57,7 +57,7 @@ _QUALIFIED = re.compile(
     re.I,
 )
 _NOT_TERM = re.compile(
-    r"^(?:tell|call|stop|take|contact|seek|if|do|don't|ask|talk|speak|get|go|keep|avoid|use|"
+    r"^(?:tell|call|stop|take|contact|seek|if|do|don't|ask|talk|speak|get|go|keep|avoid|use|none|"
     r"see|check|read|make|you|your|it|this|these|they|we|there|most|some|many|other|all|"
     r"any|each|both|such|generally|usually|often|also|may|can|should|will|would|could|"
     r"more|less|very|including|include|like)\b",
@@ -101,7 +101,7 @@ _LEADING_CLAUSE = re.compile(r"^(?:when|while|if|after|during|especially|which|t
                              re.I)
 _TRAILING_CLAUSE = re.compile(
     r"\s+(?:when|while|if|after|during|especially|which|that|on|at the start|in the first|"
-    r"at high doses|in (?:some|rare) cases|in (?:men|women|children|adults|the elderly|elderly "
+    r"due to|because of|caused by|at high doses|in (?:some|rare) cases|in (?:men|women|children|adults|the elderly|elderly "
     r"patients|older adults|some people|some patients)|with (?:long[- ]term|prolonged|chronic|high[- ]dose|"
     r"regular|continued) (?:use|treatment|therapy))\b.*$",
     re.I,
@@ -206,7 +206,7 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
         category = _categories().find(sentence[:list_start]) or cb.category
         category = category or ("serious" if cb.kind == "warnings" else "unspecified")
         drug = col.ctx.drug_near(sentence, start, cb)
-        terms = [trim_term(t) for t in split_terms(listing)]
+        terms = [trim_term(t) for t in share_words(split_terms(listing))]
         if not plausible_list(terms):
             continue
         for t in terms:
@@ -257,22 +257,45 @@ def _item_terms(text: str, label: str | None) -> tuple[list[str], str | None] | 
             label = _LEAD_SYMBOLS.sub("", m.group(1))
     if label:
         rest = text.split(":", 1)[1].strip() if ":" in text else text[len(label):].strip()
+        terms = split_terms(_INSTANCES.sub("", rest)) if rest else []
+        listed = plausible_list([trim_term(t) for t in terms]) and (
+            len(terms) > 1 or not is_known_side_effect(trim_term(label)))
+        if listed:  # "GI disturbance: diarrhea or constipation" names what follows the label
+            return share_words(terms), _categories().find(label)
         if is_known_side_effect(trim_term(label)) or not rest:
             return [label], None
-        terms = split_terms(_INSTANCES.sub("", rest))
-        if plausible_list([trim_term(t) for t in terms]):
-            return terms, _categories().find(label)
     group = _GROUP_PARENS.match(text)
-    if group and not is_known_side_effect(trim_term(group.group(1))):
+    if group:
+        outer = split_terms(group.group(1))
         inner = split_terms(group.group(2))
         if plausible_list([trim_term(t) for t in inner]):
-            return inner, None
+            # "Digestive issues (nausea, constipation)" names the brackets; "Muscle pain or
+            # weakness (myopathy)" names both
+            known_outer = len(outer) > 1 or is_known_side_effect(trim_term(group.group(1)))
+            return share_words(outer) + inner if known_outer else inner, None
     head = _DASH_HEAD.match(text) or _APPOSITIVE.match(text) or _COMMA_HEAD.match(text)
     if head and len(head.group(1).split()) <= 6:
-        return split_terms(head.group(1)), None
+        return share_words(split_terms(head.group(1))), None
     if _term_item(text):
-        return split_terms(text), None
+        return share_words(split_terms(text)), None
     return None
+
+
+def share_words(terms: list[str]) -> list[str]:
+    """Complete coordinated terms that share a word, when the completed term is a known effect:
+    "muscle pain or weakness" -> muscle weakness; "liver or kidney problems" -> liver problems."""
+    out = list(terms)
+    for i in range(len(out) - 1):
+        a, b = out[i].split(), out[i + 1].split()
+        if len(a) >= 2 and len(b) == 1:
+            candidate = f"{' '.join(a[:-1])} {b[0]}"
+            if is_known_side_effect(candidate):
+                out[i + 1] = candidate
+        elif len(a) == 1 and len(b) >= 2:
+            candidate = f"{a[0]} {' '.join(b[1:])}"
+            if is_known_side_effect(candidate) and not is_known_side_effect(a[0]):
+                out[i] = candidate
+    return out
 
 
 def _term_item(text: str) -> bool:
