@@ -22,7 +22,7 @@ from importlib import resources
 from pipeline.segment import PSEUDO_LEVEL, Block
 
 NEUTRAL = frozenset(
-    {"overview", "faq", "references", "storage", "pharmacokinetics", "title", "table"}
+    {"overview", "faq", "references", "storage", "pharmacokinetics", "title", "table", "drawbacks"}
 )
 """Kinds that name a section but ask no extractor to read it specially."""
 

@@ -17,16 +17,16 @@ from pipeline.text import split_sentences, word_count
 
 _MAX_WORDS = 60
 _MAX_HEADING_WORDS = 12
-_NOT_HERE = frozenset({"mechanism", "side_effects", "warnings", "dosage", "author", "references",
+_NOT_HERE = frozenset({"drawbacks", "mechanism", "side_effects", "warnings", "dosage", "author", "references",
                        "pharmacokinetics", "storage", "faq", "uses"})
 _VERB = (r"(?:helps?|improves?|promotes?|boosts?|protects?|prevents?|reduces?|lowers?|relieves?|"
-         r"supports?|enhances?|stops?|stimulates?|stabili[sz]es?|strengthens?|maximi[sz]es?|"
+         r"supports?|enhances?|stops?|blocks?|stimulates?|works synergistically|stabili[sz]es?|strengthens?|maximi[sz]es?|"
          r"decreases? (?:your|the) risk|fills? in|increases? (?:libido|energy|focus|potency)|"
          r"eases?|restores?|speeds? up|keeps?)")
 _LEADING_VERB = re.compile(rf"^(?:(?:can|may|will|also|often|effectively|significantly)\s+)*{_VERB}\b",
                            re.I)
 _SUBJECT_VERB = re.compile(
-    rf"^(?:it|this (?:medicine|medication|drug|supplement|treatment|product)|taking (?:\w+\s+){{1,3}}|"
+    rf"^(?:it|this (?:medicine|medication|drug|supplement|treatment|product)|taking (?:\w+\s+){{1,5}}|"
     rf"(?P<name>[\w/-]+(?:\s+[\w/-]+)?))\s+(?:(?:can|may|will|also|often|effectively|"
     rf"significantly|not only)\s+)*{_VERB}\b",
     re.I,
@@ -62,7 +62,10 @@ def extract_benefits(ctx: PageContext) -> list[Benefit]:
         block = cb.block
         if cb.kind == "benefits":
             if block.kind == "heading":
-                if word_count(block.text) <= _MAX_HEADING_WORDS and not block.text.endswith("?"):
+                # a sub-heading that states a benefit ("Stops hair loss progression"), not a
+                # product name or a topic ("Comprehensive screening")
+                if word_count(block.text) <= _MAX_HEADING_WORDS and _is_benefit_statement(
+                        block.text, ctx):
                     add(block.text, cb)
             elif block.kind == "item":
                 if 1 <= word_count(block.text) <= _MAX_WORDS:
