@@ -113,7 +113,7 @@ def element_text(el: html.HtmlElement) -> str:
                     parts.append(child.tail)
 
     visit(el)
-    return clean(" ".join(parts))
+    return clean("".join(parts))
 
 
 def _is_bold(el: html.HtmlElement) -> bool:

@@ -51,7 +51,7 @@ def cues() -> Cues:
         se_noun=phrase_pattern(data["side_effect_nouns"]),
         list_opener=phrase_pattern([o for o in data["list_openers"] if o != ":"]),
         imperative=re.compile(
-            r"(?:^|[,;:]\s*|\b(?:and|but|so|please|you should|you must|always)\s+)[\"“]?(?:"
+            r"(?:^|[,;:.!?]\s*|\b(?:and|but|so|please|you should|you must|always)\s+)[\"“]?(?:"
             + "|".join(re.escape(p) for p in sorted(data["imperative_warnings"], key=len, reverse=True))
             + r")(?!\w)",
             re.I,

@@ -18,6 +18,7 @@ from pipeline.text import is_continuation, split_sentences, word_count
 _SKIP_KINDS = frozenset({"author", "references", "benefits"})
 _MIN_WORDS = 3
 _MAX_SENTENCES_AS_ONE = 3
+_SENTENCE_WORDS = 6
 
 
 def _sentences_with_continuations(text: str) -> list[str]:
@@ -57,6 +58,11 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
 
     for cb in ctx.blocks:
         block = cb.block
+        if block.kind == "heading" and word_count(block.text) >= _SENTENCE_WORDS:
+            # text styled as a heading ("Monitor blood counts weekly" in an <h4>) still warns
+            if cb.kind not in _SKIP_KINDS and is_warning_sentence(block.text):
+                add(block.text, cb)
+            continue
         if block.kind not in ("item", "paragraph"):
             continue
         if cb.kind == "warnings":

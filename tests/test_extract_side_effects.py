@@ -1,0 +1,360 @@
+"""Side effects as a reader finds them in whole pages: pipeline.run.process_page end to end.
+
+Table-driven, after price-parser's tests: each row is a small page written for the test and
+the set of (term, category) pairs a careful reader takes from it for the page's primary drug
+(SPEC.md, corpus/ANNOTATION.md). Rows are grouped by how the page frames its effects; one
+parametrized test walks the tables. Known gaps stay as strict xfail rows with the reason, so
+that fixing one is noticed.
+
+Terms are compared the way a reader would (lower case, punctuation and surrounding space
+ignored); the set of pairs must match exactly, so an extra term is as wrong as a missing one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+import pytest
+
+from pipeline.run import process_page
+
+
+_DEFAULT_H1 = "Baclofen tablets: what you need to know"
+
+
+class Example(NamedTuple):
+    html: str
+    expected: Any
+    h1: str = _DEFAULT_H1
+    """The page's headline, which names its primary drug."""
+
+
+def page(body: str, h1: str = _DEFAULT_H1) -> bytes:
+    """A minimal article page around ``body``; the headline names the primary drug."""
+    return (
+        f"<html><head><title>T</title></head><body><article><h1>{h1}</h1>\n{body}\n"
+        "</article></body></html>"
+    ).encode()
+
+
+def _rows(*tables: Iterable[Any]) -> list[Any]:
+    return [row for table in tables for row in table]
+
+
+def _xfail(reason: str, *rows: Example) -> list[Any]:
+    return [pytest.param(row, marks=pytest.mark.xfail(strict=True, reason=reason)) for row in rows]
+
+
+def _row_id(row: Example) -> str:
+    return repr(re.sub(r"<[^>]+>", " ", row.html).split("  ")[0][:60].strip())
+
+
+def norm(term: str) -> str:
+    """A term as a reader compares it: lower case, no punctuation, single spaces."""
+    return " ".join(re.sub(r"[^\w\s]", " ", term.lower()).split())
+
+
+def pairs(*terms: str, category: str = "unspecified") -> set[tuple[str, str]]:
+    return {(norm(t), category) for t in terms}
+
+
+def article(html: bytes) -> dict[str, Any]:
+    result = process_page("snippet.html", html)
+    assert result.article is not None, result.rejects
+    return dict(json.loads(result.article.model_dump_json()))
+
+
+def primary_side_effects(html: str, h1: str) -> set[tuple[str, str]]:
+    art = article(page(html, h1))
+    return {(norm(se["term_normalized"]), se["category"]) for se in art["side_effects"]
+            if se["drug"] == art["drug"]}
+
+
+# --------------------------------------------------------------------------------------------
+# Lists under side-effect headings
+# --------------------------------------------------------------------------------------------
+
+_HEADED_LISTS = [
+    Example(
+        "<h2>Side effects</h2><ul><li>Drowsiness</li><li>Dizziness</li><li>Nausea</li></ul>",
+        pairs("drowsiness", "dizziness", "nausea"),
+    ),
+    Example(
+        "<h2>Common side effects</h2><ul><li>Headache</li><li>Dry mouth</li><li>Constipation</li></ul>",
+        pairs("headache", "dry mouth", "constipation", category="common"),
+    ),
+    Example(
+        "<h2>Side effects</h2><p>Most people take it without trouble.</p>"
+        "<h3>Serious side effects</h3><ul><li>Seizures</li><li>Hallucinations</li></ul>",
+        pairs("seizures", "hallucinations", category="serious"),
+    ),
+    Example(
+        "<h2>Rare side effects</h2><ul><li>Blurred vision</li><li>Liver problems</li></ul>",
+        pairs("blurred vision", "liver problems", category="rare"),
+    ),
+    Example(
+        "<h2>Side effects</h2><h3>Common</h3><ul><li>Tiredness</li><li>Muscle weakness</li></ul>"
+        "<h3>Rare</h3><ul><li>Chest pain</li></ul>",
+        pairs("tiredness", "muscle weakness", category="common") | pairs("chest pain", category="rare"),
+    ),
+    Example(
+        "<h2>Side effects of baclofen</h2><ol><li>Sleepiness</li><li>Low blood pressure</li></ol>",
+        pairs("sleepiness", "low blood pressure"),
+    ),
+    Example(
+        "<h2>Possible side effects</h2><p>Common side effects include:</p>"
+        "<ul><li>Feeling dizzy</li><li>Confusion</li></ul>",
+        pairs("feeling dizzy", "confusion", category="common"),
+    ),
+    Example(
+        "<h2>Serious side effects</h2><p>These are uncommon but need attention.</p>"
+        "<ul><li>Fainting</li><li>Difficulty breathing</li></ul>",
+        pairs("fainting", "difficulty breathing", category="serious"),
+    ),
+]
+
+_PSEUDO_HEADINGS = [
+    Example(
+        "<p><strong>Common side effects</strong></p><ul><li>Nausea</li><li>Insomnia</li></ul>",
+        pairs("nausea", "insomnia", category="common"),
+    ),
+    Example(
+        "<p><b>Serious side effects:</b></p><ul><li>Seizures</li><li>Chest pain</li></ul>",
+        pairs("seizures", "chest pain", category="serious"),
+    ),
+    Example(
+        "<div><b>Rare side effects</b><ul><li>Jaundice</li><li>Hair loss</li></ul></div>",
+        pairs("jaundice", "hair loss", category="rare"),
+    ),
+    Example(
+        "<p>Intro text about the tablets.</p><b>Side effects</b>"
+        "<ul><li>Sweating</li><li>Muscle pain</li></ul>",
+        pairs("sweating", "muscle pain"),
+    ),
+    Example(
+        "<p><strong>Side effects:</strong> drowsiness, dizziness and tiredness.</p>",
+        pairs("drowsiness", "dizziness", "tiredness"),
+    ),
+    Example(
+        '<p><span style="font-weight:bold">Common side effects</span></p>'
+        "<ul><li>Drowsiness</li><li>Weakness</li></ul>",
+        pairs("drowsiness", "weakness", category="common"),
+    ),
+]
+
+_ITEMS_WITH_EXPLANATIONS = [
+    Example(
+        "<h2>Side effects</h2><ul><li>Tremor – a slight shaking of the hands</li>"
+        "<li>Headache: usually mild and goes away</li></ul>",
+        pairs("tremor", "headache"),
+    ),
+    Example(
+        "<h2>Common side effects</h2><ul><li>Thrush, a yeast infection of the mouth</li>"
+        "<li>Hoarse voice</li></ul>",
+        pairs("thrush", "hoarse voice", category="common"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li>Dizziness, especially when standing up quickly</li></ul>",
+        pairs("dizziness"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li><strong>Drowsiness</strong> – avoid driving if affected</li>"
+        "<li><strong>Nausea</strong> – take the tablets with food</li></ul>",
+        pairs("drowsiness", "nausea"),
+    ),
+    Example(
+        "<h2>Common side effects</h2><ul><li>Weight gain (usually a few pounds)</li></ul>",
+        pairs("weight gain", category="common"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li>Diarrhoea — drink plenty of fluids</li></ul>",
+        pairs("diarrhoea"),
+    ),
+]
+
+_GROUP_LABELS = [
+    Example(
+        "<h2>Side effects</h2><ul><li>Digestive effects: nausea, constipation</li></ul>",
+        pairs("nausea", "constipation"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li><strong>Nervous system:</strong> dizziness, headache and "
+        "tiredness</li></ul>",
+        pairs("dizziness", "headache", "tiredness"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li>Stomach problems (nausea, vomiting, diarrhea)</li></ul>",
+        pairs("nausea", "vomiting", "diarrhea"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li>Skin reactions: rash or itching</li></ul>",
+        pairs("rash", "itching"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li>Rare: liver damage, jaundice</li></ul>",
+        pairs("liver damage", "jaundice", category="rare"),
+    ),
+]
+
+_PROSE = [
+    Example(
+        "<p>The most common side effects are drowsiness, dizziness and weakness.</p>",
+        pairs("drowsiness", "dizziness", "weakness", category="common"),
+    ),
+    Example(
+        "<h2>Stopping treatment</h2><p>Stopping it suddenly may cause withdrawal symptoms such as "
+        "anxiety, insomnia, or sweating.</p>",
+        pairs("anxiety", "insomnia", "sweating", category="withdrawal"),
+    ),
+    Example(
+        "<p>If you stop taking it abruptly you may get withdrawal symptoms such as seizures and "
+        "hallucinations.</p>",
+        pairs("seizures", "hallucinations", category="withdrawal"),
+    ),
+    Example(
+        "<p>A few people get more serious side effects, such as chest pain and fainting.</p>",
+        pairs("chest pain", "fainting", category="serious"),
+    ),
+    Example(
+        "<h2>Side effects</h2><p>Common side effects include nausea, vomiting and headache.</p>",
+        pairs("nausea", "vomiting", "headache", category="common"),
+    ),
+    Example(
+        "<p>Baclofen can cause drowsiness and muscle weakness.</p>",
+        pairs("drowsiness", "muscle weakness"),
+    ),
+    Example(
+        "<h2>Side effects</h2><p>Some people notice a headache or feel dizzy in the first week. "
+        "Rarely, it causes jaundice.</p>",
+        pairs("headache") | pairs("jaundice", category="rare"),
+    ),
+    Example(
+        "<h2>Side effects</h2><p>The most common side effects of baclofen are drowsiness, "
+        "nausea and confusion.</p>",
+        pairs("drowsiness", "nausea", "confusion", category="common"),
+    ),
+]
+
+_NEGATION = [
+    Example("<p>Unlike older medicines, it does not cause drowsiness.</p>", set()),
+    Example("<p>Baclofen is not known to cause weight gain.</p>", set()),
+    Example("<h2>Side effects</h2><p>Most people have no side effects at all.</p>", set()),
+    Example(
+        "<h2>Side effects</h2><p>It does not cause constipation, but it may cause nausea.</p>",
+        pairs("nausea"),
+    ),
+]
+
+_OTHER_DRUGS = [
+    Example(
+        "<p>Unlike diphenhydramine, which causes dry mouth, loratadine rarely causes side effects.</p>",
+        set(),
+    ),
+    Example(
+        "<p>Unlike diphenhydramine, which often causes dry mouth and drowsiness, loratadine may cause "
+        "headache.</p>",
+        pairs("headache"),
+    ),
+    Example(
+        "<p>Diphenhydramine can cause drowsiness and dry mouth. Loratadine is less sedating.</p>",
+        set(),
+    ),
+]
+
+_CUES = [
+    Example(
+        "<p>Call your doctor right away if you have:</p>"
+        "<ul><li>Chest pain</li><li>Trouble breathing</li><li>Fainting</li></ul>",
+        pairs("chest pain", "trouble breathing", "fainting", category="serious"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li>Nausea</li></ul><p>Call your doctor right away if you have:</p>"
+        "<ul><li>Seizures</li><li>Hallucinations</li></ul>",
+        pairs("nausea") | pairs("seizures", "hallucinations", category="serious"),
+    ),
+    Example(
+        "<h2>Signs of overdose</h2><ul><li>Vomiting</li><li>Slow breathing</li><li>Coma</li></ul>",
+        pairs("vomiting", "slow breathing", "coma", category="overdose"),
+    ),
+    Example(
+        "<h2>Overdose</h2><p>Signs of an overdose include drowsiness, confusion and slow breathing.</p>",
+        pairs("drowsiness", "confusion", "slow breathing", category="overdose"),
+    ),
+    Example(
+        "<h2>Withdrawal symptoms</h2><ul><li>Hallucinations</li><li>Seizures</li><li>Fever</li></ul>",
+        pairs("hallucinations", "seizures", "fever", category="withdrawal"),
+    ),
+]
+
+_PRIMARY_ROWS = _rows(
+    _HEADED_LISTS,
+    _PSEUDO_HEADINGS,
+    _ITEMS_WITH_EXPLANATIONS,
+    _GROUP_LABELS,
+    _PROSE,
+    _NEGATION,
+    _OTHER_DRUGS,
+    _CUES,
+)
+
+
+@pytest.mark.parametrize("example", _PRIMARY_ROWS, ids=_row_id)
+def test_side_effects_of_the_primary_drug(example: Example) -> None:
+    assert primary_side_effects(example.html, example.h1) == example.expected
+
+
+# --------------------------------------------------------------------------------------------
+# Comparison tables: each row's terms belong to that row's drug
+# --------------------------------------------------------------------------------------------
+
+
+def triples(drug: str, *terms: str, category: str = "unspecified") -> set[tuple[str, str, str]]:
+    return {(drug, norm(t), category) for t in terms}
+
+
+_COMPARISON_TABLES = [
+    Example(
+        "<table><tr><th>Medication</th><th>Common side effects</th><th>Dosing</th></tr>"
+        "<tr><td>Sertraline</td><td>Nausea, diarrhea</td><td>Once a day</td></tr>"
+        "<tr><td>Fluoxetine</td><td>Insomnia, anxiety</td><td>Once a day</td></tr></table>",
+        triples("sertraline", "nausea", "diarrhea", category="common")
+        | triples("fluoxetine", "insomnia", "anxiety", category="common"),
+    ),
+    Example(
+        "<table><thead><tr><th>Drug</th><th>Side effects</th><th>Works for</th></tr></thead>"
+        "<tbody><tr><td>Baclofen</td><td><ul><li>Drowsiness</li><li>Weakness</li></ul></td>"
+        "<td>Spasticity</td></tr>"
+        "<tr><td>Tizanidine</td><td><ul><li>Dry mouth</li><li>Low blood pressure</li></ul></td>"
+        "<td>Spasticity</td></tr>"
+        "<tr><td>Diazepam</td><td><ul><li>Sedation</li></ul></td><td>Anxiety and spasms</td></tr>"
+        "</tbody></table>",
+        triples("baclofen", "drowsiness", "weakness")
+        | triples("tizanidine", "dry mouth", "low blood pressure")
+        | triples("diazepam", "sedation"),
+    ),
+    Example(
+        "<table><tr><th>Feature</th><th>Sertraline</th><th>Citalopram</th></tr>"
+        "<tr><td>Side effects</td><td>Nausea and insomnia</td><td>Drowsiness</td></tr>"
+        "<tr><td>Taken</td><td>Once daily</td><td>Once daily</td></tr></table>",
+        triples("sertraline", "nausea", "insomnia") | triples("citalopram", "drowsiness"),
+    ),
+]
+
+_TABLE_ROWS = _rows(_COMPARISON_TABLES)
+
+
+@pytest.mark.parametrize("example", _TABLE_ROWS, ids=_row_id)
+def test_side_effects_of_comparison_rows(example: Example) -> None:
+    art = article(page(example.html, h1="Comparing medicines"))
+    got = {(se["drug"], norm(se["term_normalized"]), se["category"]) for se in art["side_effects"]}
+    assert got == example.expected
+
+
+def test_every_side_effect_keeps_its_evidence() -> None:
+    art = article(page("<h2>Side effects</h2><ul><li>Tremor – a slight shaking</li></ul>"))
+    (record,) = art["side_effects"]
+    assert record["text"] == "Tremor – a slight shaking"
+    assert record["drug"] == "baclofen"
