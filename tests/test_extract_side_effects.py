@@ -248,19 +248,24 @@ _NEGATION = [
     ),
 ]
 
+_LORATADINE = "Loratadine (Claritin) for hay fever"
+
 _OTHER_DRUGS = [
     Example(
         "<p>Unlike diphenhydramine, which causes dry mouth, loratadine rarely causes side effects.</p>",
         set(),
+        _LORATADINE,
     ),
     Example(
         "<p>Unlike diphenhydramine, which often causes dry mouth and drowsiness, loratadine may cause "
         "headache.</p>",
         pairs("headache"),
+        _LORATADINE,
     ),
     Example(
         "<p>Diphenhydramine can cause drowsiness and dry mouth. Loratadine is less sedating.</p>",
         set(),
+        _LORATADINE,
     ),
 ]
 

@@ -73,8 +73,10 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
                 for sentence in sentences:
                     add(sentence, cb)
             continue
-        if cb.kind in _SKIP_KINDS or (cb.kind == "side_effects" and block.kind == "item"):
+        if cb.kind in _SKIP_KINDS:
             continue
+        if cb.kind == "side_effects" and block.kind == "item" and word_count(block.text) < 8:
+            continue  # a listed effect; a whole sentence in such a list may still warn
         if block.kind == "item" and is_warning_sentence(block.text):
             add(_with_label(cb), cb)
             continue
