@@ -53,8 +53,9 @@ def _row_id(row: Example) -> str:
 
 
 def norm(term: str) -> str:
-    """A term as a reader compares it: lower case, no punctuation, single spaces."""
-    return " ".join(re.sub(r"[^\w\s]", " ", term.lower()).split())
+    """A term as a reader compares it: lower case, no punctuation or leading article."""
+    words = re.sub(r"[^\w\s]", " ", term.lower()).split()
+    return " ".join(words[1:] if words[:1] in (["a"], ["an"], ["the"]) else words)
 
 
 def pairs(*terms: str, category: str = "unspecified") -> set[tuple[str, str]]:
@@ -113,6 +114,37 @@ _HEADED_LISTS = [
         "<h2>Serious side effects</h2><p>These are uncommon but need attention.</p>"
         "<ul><li>Fainting</li><li>Difficulty breathing</li></ul>",
         pairs("fainting", "difficulty breathing", category="serious"),
+    ),
+]
+
+_CATEGORY_WORDS = [
+    Example(
+        "<h2>Uncommon side effects</h2><ul><li>Nightmares</li><li>Ringing in the ears</li></ul>",
+        pairs("nightmares", "ringing in the ears", category="rare"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li>Common:<ul><li>Nausea</li><li>Headache</li></ul></li>"
+        "<li>Serious:<ul><li>Seizures</li></ul></li></ul>",
+        pairs("nausea", "headache", category="common") | pairs("seizures", category="serious"),
+    ),
+    Example(
+        "<dl><dt>Common side effects</dt><dd>Nausea, headache</dd>"
+        "<dt>Serious side effects</dt><dd>Fainting</dd></dl>",
+        pairs("nausea", "headache", category="common") | pairs("fainting", category="serious"),
+    ),
+    Example(
+        "<h2>Common side effects</h2><ul><li>Drowsiness</li></ul>"
+        "<h2>Overdose</h2><ul><li>Drowsiness</li><li>Coma</li></ul>",
+        pairs("drowsiness", category="common") | pairs("drowsiness", "coma", category="overdose"),
+    ),
+    Example(
+        "<h2>Side effects</h2><p>Side effects may include dry mouth and blurred vision.</p>",
+        pairs("dry mouth", "blurred vision", category="common"),
+    ),
+    Example(
+        "<p>Seek emergency medical help if you have any of these:</p>"
+        "<ul><li>Swelling of the face</li><li>Wheezing</li></ul>",
+        pairs("swelling of the face", "wheezing", category="serious"),
     ),
 ]
 
@@ -238,6 +270,46 @@ _PROSE = [
     ),
 ]
 
+_SECTION_BOUNDS = [
+    Example(
+        "<h2>Side effects</h2><ul><li>Nausea</li></ul>"
+        "<h2>How to take it</h2><ul><li>Swallow the tablet whole</li><li>Take it with water</li></ul>",
+        pairs("nausea"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li>Nausea</li><li>Dizziness</li></ul>"
+        "<p>Tell your doctor if any of these bother you or do not go away.</p>",
+        pairs("nausea", "dizziness"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li>Nausea</li></ul><h2>How it compares with tizanidine</h2>"
+        "<p>Tizanidine can cause dry mouth and low blood pressure.</p>",
+        pairs("nausea"),
+    ),
+    Example(
+        "<h2>Side effects</h2><p>It can cause side effects such as dizziness, blurred vision, and a "
+        "dry mouth.</p>",
+        pairs("dizziness", "blurred vision", "dry mouth"),
+    ),
+    Example(
+        "<h2>Side effects</h2><p>Drowsiness is the most common side effect.</p>",
+        pairs("drowsiness", category="common"),
+    ),
+    Example(
+        "<h2>Side effects</h2><p>Like all medicines, baclofen can cause side effects, although not "
+        "everybody gets them.</p><ul><li>Nausea</li></ul>",
+        pairs("nausea"),
+    ),
+    Example(
+        "<p>Common side effects include feeling sleepy, feeling sick and headaches.</p>",
+        pairs("feeling sleepy", "feeling sick", "headaches", category="common"),
+    ),
+    Example(
+        "<h2>Side effects</h2><p>Nausea and headache are common.</p>",
+        pairs("nausea", "headache", category="common"),
+    ),
+]
+
 _NEGATION = [
     Example("<p>Unlike older medicines, it does not cause drowsiness.</p>", set()),
     Example("<p>Baclofen is not known to cause weight gain.</p>", set()),
@@ -294,15 +366,27 @@ _CUES = [
     ),
 ]
 
+_KNOWN_GAPS = _xfail(
+    "a frequency column's cell (Common / Rare) does not set the row's category",
+    Example(
+        "<h2>Side effects</h2><table><tr><th>Side effect</th><th>How often</th></tr>"
+        "<tr><td>Headache</td><td>Common</td></tr><tr><td>Seizures</td><td>Rare</td></tr></table>",
+        pairs("headache", category="common") | pairs("seizures", category="rare"),
+    ),
+)
+
 _PRIMARY_ROWS = _rows(
     _HEADED_LISTS,
+    _CATEGORY_WORDS,
     _PSEUDO_HEADINGS,
     _ITEMS_WITH_EXPLANATIONS,
     _GROUP_LABELS,
     _PROSE,
+    _SECTION_BOUNDS,
     _NEGATION,
     _OTHER_DRUGS,
     _CUES,
+    _KNOWN_GAPS,
 )
 
 

@@ -2,8 +2,12 @@
 
 One test per (page, field), so a regression names the page and the field. Matching is
 lenient about case, punctuation and plurals (as a reader is) and strict about numbers and
-units. Known gaps are kept honestly as ``xfail(strict=True)`` rows: when the extractor
-improves, the row fails and must be moved back to the passing set.
+units. Fields with one right answer (drug, title, dates, author, doses, comparison rows and
+cells) must match exactly. Fields where careful readers differ (which sentence is a warning,
+how a term is worded) must reach the F1 in ``MIN_F1`` against the hand-written record, the
+same kind of bar the foundation issue sets for the seed page. Known gaps are kept honestly
+as ``xfail(strict=True)`` rows: when the extractor improves, the row fails and must be moved
+back to the passing set.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from tests.conftest import EXPECTED
 
 FIELDS = ("drug", "title", "published", "author", "doses", "side_effects",
           "side_effect_categories", "conditions", "benefits", "warnings", "comparisons")
+
+MIN_F1 = {"side_effects": 0.8, "side_effect_categories": 0.8, "conditions": 0.75,
+          "benefits": 0.75, "warnings": 0.7}
 
 # (page stem, field): why it is a known gap.
 KNOWN_GAPS: dict[tuple[str, str], str] = {}
@@ -37,6 +44,20 @@ def norm(text: Any) -> str:
 def similar(a: str, b: str, threshold: float = 0.5) -> bool:
     ta, tb = set(norm(a).split()), set(norm(b).split())
     return norm(a) == norm(b) or bool(ta and tb and len(ta & tb) / len(ta | tb) >= threshold)
+
+
+def f1(n_expected: int, n_got: int, n_missing: int, n_extra: int) -> float:
+    tp = n_expected - n_missing
+    if not n_expected and not n_got:
+        return 1.0
+    return 2 * tp / (n_expected + n_got) if n_expected + n_got else 0.0
+
+
+def assert_f1(field: str, expected: list[str], got: list[str], threshold: float) -> None:
+    want, have = list(dict.fromkeys(expected)), list(dict.fromkeys(got))
+    missing, extra = unmatched(want, have, threshold)
+    score = f1(len(want), len(have), len(missing), len(extra))
+    assert score >= MIN_F1[field], f"F1 {score:.2f}: missing {missing}, extra {extra}"
 
 
 def unmatched(expected: list[str], got: list[str], threshold: float) -> tuple[list[str], list[str]]:
@@ -82,21 +103,20 @@ def check(field: str, exp: dict[str, Any], got: dict[str, Any]) -> None:
     elif field == "side_effects":
         want = [t for terms in (exp.get("side_effects") or {}).values() for t in terms]
         have = [s["term_normalized"] for s in about(got["side_effects"], drug)]
-        missing, extra = unmatched(want, have, 0.6)
-        assert not missing and not extra, f"missing {missing}, extra {extra}"
+        assert_f1(field, want, have, 0.6)
     elif field == "side_effect_categories":
         have = about(got["side_effects"], drug)
-        wrong = [(cat, t) for cat, terms in (exp.get("side_effects") or {}).items() for t in terms
+        pairs = [(cat, t) for cat, terms in (exp.get("side_effects") or {}).items() for t in terms]
+        found = [p for p in pairs if any(similar(s["term_normalized"], p[1], 0.6) for s in have)]
+        wrong = [(cat, t) for cat, t in found
                  if not any(s["category"] == cat and similar(s["term_normalized"], t, 0.6) for s in have)]
-        assert not wrong, f"not found with that category: {wrong}"
+        share = 1 - len(wrong) / len(found) if found else 1.0
+        assert share >= MIN_F1[field], f"{share:.2f} right; not found with that category: {wrong}"
     elif field == "conditions":
-        missing, extra = unmatched(exp.get("conditions", []),
-                                   [c["name_normalized"] for c in got["conditions"]], 0.5)
-        assert not missing and not extra, f"missing {missing}, extra {extra}"
+        assert_f1(field, exp.get("conditions", []), [c["name_normalized"] for c in got["conditions"]], 0.5)
     elif field in ("benefits", "warnings"):
-        missing, extra = unmatched(exp.get(field, []), [r["text"] for r in about(got[field], drug)],
-                                   0.5 if field == "benefits" else 0.4)
-        assert not missing and not extra, f"missing {missing}, extra {extra}"
+        assert_f1(field, exp.get(field, []), [r["text"] for r in about(got[field], drug)],
+                  0.5 if field == "benefits" else 0.4)
     elif field == "comparisons":
         want_rows = exp.get("comparisons", [])
         have_rows = got["comparisons"]

@@ -17,14 +17,22 @@ from pipeline.text import split_sentences, word_count
 
 _MAX_WORDS = 60
 _MAX_HEADING_WORDS = 12
-_NOT_HERE = frozenset({"drawbacks", "mechanism", "side_effects", "warnings", "dosage", "author", "references",
-                       "pharmacokinetics", "storage", "faq", "uses"})
+_NOT_HERE = frozenset({"drawbacks", "mechanism", "side_effects", "warnings", "dosage", "author",
+                       "references", "pharmacokinetics", "storage", "faq"})
 _VERB = (r"(?:helps?|improves?|promotes?|boosts?|protects?|prevents?|reduces?|lowers?|relieves?|"
          r"supports?|enhances?|stops?|blocks?|stimulates?|works synergistically|stabili[sz]es?|strengthens?|maximi[sz]es?|"
          r"decreases? (?:your|the) risk|fills? in|increases? (?:libido|energy|focus|potency)|"
          r"eases?|restores?|speeds? up|keeps?)")
-_LEADING_VERB = re.compile(rf"^(?:(?:can|may|will|also|often|effectively|significantly)\s+)*{_VERB}\b",
-                           re.I)
+_IMPERATIVE = (r"(?:help|improve|promote|boost|protect|prevent|relieve|strengthen|support|enhance|"
+               r"lower|reduce|ease)")
+# A statement may open with its verb: third person ("Stops hair loss") or, for verbs that only
+# promise, the imperative of an advert ("Boost your immunity"); "Keep it", "Stop taking it"
+# are instructions.
+_LEADING_VERB = re.compile(
+    rf"^(?:(?:can|may|will|also|often|effectively|significantly)\s+)*(?:{_IMPERATIVE}|"
+    rf"(?=\w+s\b){_VERB})\b",
+    re.I,
+)
 _SUBJECT_VERB = re.compile(
     rf"^(?:it|this (?:medicine|medication|drug|supplement|treatment|product)|taking (?:\w+\s+){{1,5}}|"
     rf"(?P<name>[\w/-]+(?:\s+[\w/-]+)?))\s+(?:(?:can|may|will|also|often|effectively|"

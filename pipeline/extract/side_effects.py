@@ -50,6 +50,9 @@ _OPENER = re.compile(
     r"reported|that|which)[\s,]+){1,4}(?:such as|include[sd]?|including)\s*:?",
     re.I,
 )
+_SYMPTOMS_OF = re.compile(r"^\s+of\s+((?:[\w'-]+\s*){1,4})", re.I)
+_ADVERSE_OF = re.compile(r"overdose|overdosage|withdrawal|toxicity|too much|allergic|reaction|"
+                         r"hypersensitivity|side effect|poisoning|serotonin syndrome", re.I)
 _COPULA = re.compile(r"^\s*(?:are|is|were|was)\b", re.I)
 _QUALIFIED = re.compile(
     r"\b(?:common|frequent|serious|severe|main|known|typical|possible|potential|reported|rare|"
@@ -192,6 +195,9 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
             continue
         if _COPULA.match(after[om.start():]) and not _QUALIFIED.search(sentence[: m.start()]):
             continue
+        of = _SYMPTOMS_OF.match(after)
+        if m.group(0).lower() in ("symptoms", "signs") and of and not _ADVERSE_OF.search(of.group(1)):
+            continue  # "symptoms of an underactive thyroid, such as ..." are the illness's
         anchors.append((m.start(), m.end() + om.end(), True))
     for m in c.cause.finditer(sentence):
         anchors.append((m.start(), m.end(), False))

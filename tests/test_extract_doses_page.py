@@ -1,0 +1,259 @@
+"""Doses and strengths as they come out of whole pages: pipeline.run.process_page end to end.
+
+The dose parser has its own tables (test_dose_parser.py); these rows check what the page adds:
+section headings and lead-in labels, definition lists, dosing tables, which drug a dose
+belongs to, and the numbers on a page that are not doses at all (prices, pack sizes,
+percentages of patients, durations, ages, weights).
+
+Each row is a small page and the doses a careful reader lists (corpus/ANNOTATION.md). The set
+of (drug, amount, amount_max, unit) must match exactly; other fields (kind, frequency,
+population, ...) are checked only where the row names them, so a row states one fact.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+import pytest
+
+from pipeline.run import process_page
+
+_DEFAULT_H1 = "Gabapentin: uses, dosage and side effects"
+_DEFAULT_DRUG = "gabapentin"
+
+
+class Example(NamedTuple):
+    html: str
+    expected: Any
+    h1: str = _DEFAULT_H1
+    """The page's headline, which names its primary drug."""
+
+
+def page(body: str, h1: str = _DEFAULT_H1) -> bytes:
+    return (
+        f"<html><head><title>T</title></head><body><article><h1>{h1}</h1>\n{body}\n"
+        "</article></body></html>"
+    ).encode()
+
+
+def d(amount: float, amount_max: float | None = None, unit: str = "mg", *,
+      drug: str = _DEFAULT_DRUG, **fields: Any) -> dict[str, Any]:
+    """One expected dose: drug, amount, amount_max and unit always, other fields when named."""
+    return {"drug": drug, "amount": amount, "amount_max": amount_max, "unit": unit, **fields}
+
+
+def _rows(*tables: Iterable[Any]) -> list[Any]:
+    return [row for table in tables for row in table]
+
+
+def _xfail(reason: str, *rows: Example) -> list[Any]:
+    return [pytest.param(row, marks=pytest.mark.xfail(strict=True, reason=reason)) for row in rows]
+
+
+def _row_id(row: Example) -> str:
+    return repr(" ".join(re.sub(r"<[^>]+>", " ", row.html).split())[:60])
+
+
+_KEY = ("drug", "amount", "amount_max", "unit")
+
+
+def _key(dose: dict[str, Any]) -> tuple[Any, ...]:
+    amount_max = dose["amount_max"]
+    return (dose["drug"], float(dose["amount"]), None if amount_max is None else float(amount_max),
+            dose["unit"])
+
+
+def page_doses(html: str, h1: str) -> list[dict[str, Any]]:
+    result = process_page("snippet.html", page(html, h1))
+    assert result.article is not None, result.rejects
+    doses: list[dict[str, Any]] = json.loads(result.article.model_dump_json())["doses"]
+    return doses
+
+
+# --------------------------------------------------------------------------------------------
+# Where a page states its doses
+# --------------------------------------------------------------------------------------------
+
+_INTRO_STRENGTHS = [
+    Example(
+        "<p>Gabapentin 300 mg capsules are prescribed for nerve pain and seizures.</p>",
+        [d(300, kind="strength", form="capsule")],
+    ),
+    Example(
+        "<p>Levothyroxine comes as 25 mcg, 50 mcg and 100 mcg tablets.</p>",
+        [d(25, unit="mcg", drug="levothyroxine"), d(50, unit="mcg", drug="levothyroxine"),
+         d(100, unit="mcg", drug="levothyroxine")],
+        "Levothyroxine for an underactive thyroid",
+    ),
+    Example(
+        "<p>Hydrocortisone 1% cream is sold for itchy, inflamed skin.</p>",
+        [d(1, unit="%", drug="hydrocortisone")],
+        "Hydrocortisone cream",
+    ),
+    Example(
+        "<p>Each 5 mL of the oral solution contains 250 mg of gabapentin.</p>",
+        [d(250)],
+    ),
+]
+
+_LABEL_PARAGRAPHS = [
+    Example(
+        "<h2>Dosage</h2><p><strong>Adults:</strong> 300 mg three times a day.</p>",
+        [d(300, frequency_per_day=3, population="adult")],
+    ),
+    Example(
+        "<h2>Dosage</h2><p><b>Adults:</b> 300 mg three times a day.</p>"
+        "<p><b>Children 3 to 12 years:</b> 10 to 15 mg/kg a day.</p>",
+        [d(300, frequency_per_day=3, population="adult"), d(10, 15, "mg/kg", population="child")],
+    ),
+    Example(
+        "<h2>How much to take</h2><p>Adults: 300 mg three times a day.</p>",
+        [d(300, frequency_per_day=3)],
+    ),
+    Example(
+        "<h2>Dosage</h2><p><strong>Starting dose:</strong> 300 mg once a day at bedtime.</p>",
+        [d(300, kind="starting_dose", frequency_per_day=1)],
+    ),
+    Example(
+        "<h2>Dosage</h2><p><strong>Maximum dose:</strong> 3,600 mg a day.</p>",
+        [d(3600, kind="max_dose")],
+    ),
+]
+
+_DEFINITION_LISTS = [
+    Example(
+        "<dl><dt>Available strengths</dt><dd>100 mg, 300 mg and 400 mg capsules</dd></dl>",
+        [d(100, kind="strength"), d(300, kind="strength"), d(400, kind="strength")],
+    ),
+    Example(
+        "<dl><dt>Strength</dt><dd>600 mg</dd><dt>Form</dt><dd>Film-coated tablet</dd></dl>",
+        [d(600, kind="strength")],
+    ),
+    Example(
+        "<dl><dt>Usual adult dose</dt><dd>900 to 1800 mg a day, split into three doses</dd></dl>",
+        [d(900, 1800)],
+    ),
+]
+
+_LIST_ITEMS = [
+    Example(
+        "<h2>Dosage</h2><ul><li>Day 1: 300 mg once a day</li><li>Day 2: 300 mg twice a day</li>"
+        "<li>Day 3: 300 mg three times a day</li></ul>",
+        [d(300, frequency_per_day=1), d(300, frequency_per_day=2), d(300, frequency_per_day=3)],
+    ),
+    Example(
+        "<h2>Dosage</h2><ul><li>Starting dose: 5 mg three times a day</li>"
+        "<li>Increase by 5 mg every three days</li><li>Do not take more than 80 mg a day</li></ul>",
+        [d(5, kind="starting_dose", drug="baclofen"), d(5, kind="titration", drug="baclofen"),
+         d(80, kind="max_dose", drug="baclofen")],
+        "Baclofen for muscle spasms",
+    ),
+    Example(
+        "<h2>How to take it</h2><ul><li>Take 500 mg twice a day with meals</li>"
+        "<li>Swallow the tablets whole</li></ul>",
+        [d(500, drug="metformin", frequency_per_day=2, food="with food")],
+        "Metformin tablets",
+    ),
+    Example(
+        "<h2>Dosage</h2><ul><li>The usual dose is 10–20 mg once a day</li></ul>",
+        [d(10, 20, drug="citalopram", frequency_per_day=1)],
+        "Citalopram for depression",
+    ),
+]
+
+_DOSING_TABLES = [
+    Example(
+        "<h2>Titration schedule</h2><table><tr><th>Week</th><th>Dose</th></tr>"
+        "<tr><td>1</td><td>5 mg three times a day</td></tr>"
+        "<tr><td>2</td><td>10 mg three times a day</td></tr>"
+        "<tr><td>3</td><td>15 mg three times a day</td></tr></table>",
+        [d(5, drug="baclofen", frequency_per_day=3), d(10, drug="baclofen", frequency_per_day=3),
+         d(15, drug="baclofen", frequency_per_day=3)],
+        "Baclofen for muscle spasms",
+    ),
+    Example(
+        "<table><tr><th>Age</th><th>Dose</th></tr><tr><td>Adults</td><td>10 mg once a day</td></tr>"
+        "<tr><td>Children 6 to 11 years</td><td>5 mg once a day</td></tr></table>",
+        [d(10, drug="loratadine"), d(5, drug="loratadine")],
+        "Loratadine for hay fever",
+    ),
+    Example(
+        "<table><tr><td>Strength</td><td>20 mg</td></tr><tr><td>Pack size</td><td>28 tablets</td></tr>"
+        "</table>",
+        [d(20, drug="simvastatin", kind="strength")],
+        "Simvastatin tablets",
+    ),
+]
+
+# --------------------------------------------------------------------------------------------
+# Numbers that are not doses
+# --------------------------------------------------------------------------------------------
+
+_NOT_DOSES = [
+    Example("<p>A pack of 90 capsules costs $24.99 at most pharmacies.</p>", []),
+    Example("<p>Each box contains 28 tablets.</p>", []),
+    Example("<p>In trials, 12% of people who took gabapentin felt dizzy.</p>", []),
+    Example("<p>Save 20% on your first order today.</p>", []),
+    Example("<p>Most people take it for 7 to 10 days.</p>", []),
+    Example("<p>It is not suitable for children under 12 years or adults under 50 kg.</p>", []),
+    Example("<p>Store below 25 °C and keep out of reach of children.</p>", []),
+    Example("<p>It starts to work within 2 hours and lasts for 8 hours.</p>", []),
+    Example(
+        "<p>Metformin lowered HbA1c by 1.5% on average.</p>",
+        [],
+        "Metformin tablets",
+    ),
+    Example("<p>A pack of 100 × 300 mg capsules costs £4.50.</p>", [d(300)]),
+    Example("<p>Rated 4.5 out of 5 by 1,200 customers.</p>", []),
+]
+
+# --------------------------------------------------------------------------------------------
+# Doses of other drugs named on the page
+# --------------------------------------------------------------------------------------------
+
+_OTHER_DRUGS = [
+    Example(
+        "<p>Sertraline is usually started at 50 mg a day; fluoxetine is started at 20 mg a day.</p>",
+        [d(50, drug="sertraline"), d(20, drug="fluoxetine")],
+        "Sertraline for depression",
+    ),
+    Example(
+        "<h2>Dosage</h2><p>Adults take 300 mg three times a day.</p><p>If you also take ibuprofen, do "
+        "not take more than 400 mg of ibuprofen at a time.</p>",
+        [d(300, frequency_per_day=3), d(400, drug="ibuprofen")],
+    ),
+    Example(
+        "<h2>Switching from pregabalin</h2><p>People taking 150 mg of pregabalin a day usually move "
+        "to 900 mg of gabapentin a day.</p>",
+        [d(150, drug="pregabalin"), d(900)],
+    ),
+]
+
+_ROWS = _rows(
+    _INTRO_STRENGTHS,
+    _LABEL_PARAGRAPHS,
+    _DEFINITION_LISTS,
+    _LIST_ITEMS,
+    _DOSING_TABLES,
+    _NOT_DOSES,
+    _OTHER_DRUGS,
+)
+
+
+@pytest.mark.parametrize("example", _ROWS, ids=_row_id)
+def test_doses_of_a_page(example: Example) -> None:
+    doses = page_doses(example.html, example.h1)
+    assert {_key(x) for x in doses} == {_key(x) for x in example.expected}, doses
+    for wanted in example.expected:
+        candidates = [x for x in doses if _key(x) == _key(wanted)]
+        extra = {k: v for k, v in wanted.items() if k not in _KEY}
+        assert any(all(c[k] == v for k, v in extra.items()) for c in candidates), (wanted, candidates)
+
+
+def test_a_range_is_ordered_and_keeps_its_sentence() -> None:
+    (dose,) = page_doses("<h2>Dosage</h2><p>Take 900–1800 mg a day.</p>", _DEFAULT_H1)
+    assert (dose["amount"], dose["amount_max"]) == (900, 1800)
+    assert dose["text"] == "Take 900–1800 mg a day."
