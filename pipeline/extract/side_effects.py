@@ -144,7 +144,9 @@ def valid_term(term: str) -> bool:
 
 
 def _negated(prefix: str) -> bool:
-    window = " ".join(prefix.split()[-6:])
+    """A negation in the same clause, shortly before: "does not cause the weight gain or the"."""
+    clause = re.split(r"[,;:.!?]", prefix)[-1]
+    window = " ".join(clause.split()[-10:])
     return bool(cues().negation.search(window))
 
 
@@ -277,8 +279,9 @@ def _item_terms(text: str, label: str | None) -> tuple[list[str], str | None] | 
         if plausible_list([trim_term(t) for t in inner]):
             # "Digestive issues (nausea, constipation)" names the brackets; "Muscle pain or
             # weakness (myopathy)" names both
-            known_outer = len(outer) > 1 or is_known_side_effect(trim_term(group.group(1)))
-            return share_words(outer) + inner if known_outer else inner, None
+            if len(outer) == 1 and is_known_side_effect(trim_term(outer[0])):
+                return outer, None  # "Jaundice (yellowing of the skin)": the brackets explain
+            return share_words(outer) + inner if len(outer) > 1 else inner, None
     head = _DASH_HEAD.match(text) or _APPOSITIVE.match(text) or _COMMA_HEAD.match(text)
     if head and len(head.group(1).split()) <= 6:
         return share_words(split_terms(head.group(1))), None
@@ -309,8 +312,20 @@ def _term_item(text: str) -> bool:
     return 0 < len(words) <= 10 and not _NOT_TERM.match(text) and not re.search(r"[.!?]\s+\S", text)
 
 
+def _plausible_lists(ctx: PageContext) -> set[int | None]:
+    """Lists in which at least half the items start with a known effect."""
+    known: dict[int | None, list[bool]] = {}
+    for cb in ctx.blocks:
+        if cb.block.kind == "item":
+            terms = split_terms(_LEAD_SYMBOLS.sub("", cb.block.text))
+            known.setdefault(cb.block.list_id, []).append(
+                bool(terms) and is_known_side_effect(trim_term(terms[0])))
+    return {k for k, flags in known.items() if 2 * sum(flags) >= len(flags)}
+
+
 def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
     col = _Collector(ctx, [], set())
+    plausible_lists = _plausible_lists(ctx)
     for cb in ctx.blocks:
         block = cb.block
         if block.kind == "table" or cb.kind in ("author", "references", "comparison_table"):
@@ -328,8 +343,8 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
             read = _item_terms(block.text, block.label)
             if read is not None:
                 terms, cue = read
-                if cue_only and not plausible_list([trim_term(t) for t in terms]):
-                    continue  # a cue such as "call your doctor" alone: only known effects count
+                if cue_only and block.list_id not in plausible_lists:
+                    continue  # a cue such as "call your doctor" alone: only lists of known effects
                 drug = ctx.sentence_drug(block.text, cb)
                 for term in terms:
                     col.add(term, cue or category, block.text, drug, cb)

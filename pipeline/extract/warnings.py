@@ -77,10 +77,11 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
             continue
         if cb.kind == "side_effects" and block.kind == "item" and word_count(block.text) < 8:
             continue  # a listed effect; a whole sentence in such a list may still warn
-        if block.kind == "item" and is_warning_sentence(block.text):
+        sentences = _sentences_with_continuations(block.text)
+        if block.kind == "item" and len(sentences) == 1 and is_warning_sentence(block.text):
             add(_with_label(cb), cb)
             continue
-        for sentence in _sentences_with_continuations(block.text):
+        for sentence in sentences:
             if is_warning_sentence(sentence):
                 add(sentence, cb)
     return records
