@@ -21,7 +21,6 @@ import pytest
 
 from pipeline.run import process_page
 
-
 _DEFAULT_H1 = "Baclofen tablets: what you need to know"
 
 

@@ -104,8 +104,9 @@ _LEADING_CLAUSE = re.compile(r"^(?:when|while|if|after|during|especially|which|t
                              re.I)
 _TRAILING_CLAUSE = re.compile(
     r"\s+(?:when|while|if|after|during|especially|which|that|on|at the start|in the first|"
-    r"due to|because of|caused by|at high doses|in (?:some|rare) cases|in (?:men|women|children|adults|the elderly|elderly "
-    r"patients|older adults|some people|some patients)|with (?:long[- ]term|prolonged|chronic|high[- ]dose|"
+    r"due to|because of|caused by|at high doses|in (?:some|rare) cases|"
+    r"in (?:men|women|children|adults|the elderly|elderly patients|older adults|some people|"
+    r"some patients)|with (?:long[- ]term|prolonged|chronic|high[- ]dose|"
     r"regular|continued) (?:use|treatment|therapy))\b.*$",
     re.I,
 )
