@@ -42,6 +42,18 @@ _MAX_ITEM_WORDS = 6
 _NEGATION = re.compile(r"\b(?:not|no|never|nor|cannot|won't|doesn't|don't|isn't)\b", re.I)
 
 
+def _split(text: str) -> list[str]:
+    """Terms of a list; "stiffness/spasticity" is two when both halves are conditions."""
+    out: list[str] = []
+    for term in split_terms(text):
+        halves = [h.strip() for h in term.split("/")]
+        if len(halves) > 1 and all(is_known_condition(clean_term(h)) for h in halves):
+            out.extend(halves)
+        else:
+            out.append(term)
+    return out
+
+
 def _phrases_after(sentence: str, in_uses: bool) -> list[str]:
     out: list[str] = []
     sentence = _PARENS.sub("", sentence)
@@ -53,13 +65,12 @@ def _phrases_after(sentence: str, in_uses: bool) -> list[str]:
             continue
         rest = sentence[m.end() :]
         end = _CLAUSE_END.search(rest)
-        out.extend(split_terms(rest[: end.start()] if end else rest))
+        out.extend(_split(rest[: end.start()] if end else rest))
     return out
 
 
 _SPELLING = ((re.compile(r"ae"), "e"), (re.compile(r"oe"), "e"), (re.compile(r"our\b"), "or"),
              (re.compile(r"is(e|ed|ing)\b"), r"iz\1"), (re.compile(r"[\s-]+"), " "))
-_ABBREVIATION = re.compile(r"^[A-Z0-9]{2,6}s?$")
 
 
 def _fold(text: str) -> str:
@@ -70,12 +81,12 @@ def _fold(text: str) -> str:
 
 
 def name_normalized(name: str) -> str:
-    """The lexicon's name for a condition, except where it differs from the page's only by
-    spelling ("hypercholesterolaemia") or expands an abbreviation ("COPD"): those stay as
-    written, lower-cased, because that is how the page (and a reader) names them."""
+    """The lexicon's name for a condition ("BPH" -> benign prostatic hyperplasia, "cerebral
+    paralysis" -> cerebral palsy), except where it differs from the page's only by spelling
+    ("hypercholesterolaemia"): that stays as written, lower-cased."""
     written = clean_term(name).lower()
     canonical = normalize_condition(written)
-    if _ABBREVIATION.match(name.strip()) or _fold(canonical) == _fold(written):
+    if _fold(canonical) == _fold(written):
         return written
     return canonical
 
@@ -117,7 +128,7 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
         in_uses = cb.kind == "uses"
         if in_uses and block.kind == "item" and (block.label or
                                                   len(block.text.split()) <= _MAX_ITEM_WORDS):
-            for part in split_terms(block.label or block.text):
+            for part in _split(block.label or block.text):
                 if block.list_id in trusted or is_known_condition(clean_term(part)):
                     add(part, block.text)
             continue
