@@ -31,6 +31,10 @@ _TRIGGER = re.compile(
     re.I,
 )
 _LIST_INTRO = re.compile(r"\b(?:such as|including|like|e\.g\.)\s+", re.I)
+_PATIENTS_WITH = re.compile(r"\b(?:people|patients|individuals|adults|children|those|men|women)\s+"
+                            r"(?:with|who have|suffering from|living with)\s+", re.I)
+_DEFINED = re.compile(r"^(?P<name>[\w' -]{3,40}?)\s+(?:is|are)\s+(?:a|an)\s+(?:\w+\s+){0,2}"
+                      r"(?:condition|disease|disorder|illness|infection|syndrome)\b", re.I)
 _PARENS = re.compile(r"\s*\([^)]*\)")
 _CLAUSE_END = re.compile(
     r"[.;:!?](?:\s|$)|\s[—–-]\s|\(|\s(?:which|that|who|when|if|because|although|but|while|by|caused|"
@@ -60,6 +64,11 @@ def _phrases_after(sentence: str, in_uses: bool) -> list[str]:
     triggers = list(_TRIGGER.finditer(sentence))
     if in_uses:  # in a uses section any example list names conditions
         triggers += list(_LIST_INTRO.finditer(sentence))
+    if triggers:  # "used to manage X in people with Y": Y is treated too
+        triggers += list(_PATIENTS_WITH.finditer(sentence))
+    defined = _DEFINED.match(sentence)  # "Diabetes is a chronic condition that ..."
+    if defined:
+        out.append(defined.group("name"))
     for m in triggers:
         if _NEGATION.search(" ".join(sentence[: m.start()].split()[-4:])):
             continue
