@@ -424,7 +424,11 @@ def _metadata_field(art: dict[str, Any], name: str) -> Any:
     return art[name]
 
 
-@pytest.mark.parametrize("example", _rows(_METADATA, _METADATA_GAPS), ids=_row_id)
+def _metadata_id(row: Example) -> str:
+    return ", ".join(f"{k}={v}" for k, v in row.expected.items())[:60]
+
+
+@pytest.mark.parametrize("example", _rows(_METADATA, _METADATA_GAPS), ids=_metadata_id)
 def test_metadata(example: Example) -> None:
     art = article(example.html.encode())
     got = {name: _metadata_field(art, name) for name in example.expected}

@@ -339,7 +339,14 @@ def expect(side_effects: Iterable[tuple[str, str]] = (), doses: Iterable[tuple[s
     return out
 
 
-_ARTICLE = "<h2>Side effects</h2><ul><li>Drowsiness</li></ul>"
+_ARTICLE = (
+    "<p>This page is part of our series of plain-language guides to medicines. Each guide is written "
+    "by a pharmacist and checked by a second reviewer before it is published.</p>"
+    "<p>The guides are updated when the product information changes, and older versions are kept in "
+    "our archive so that readers can see what was changed and when it was changed.</p>"
+    "<h2>Side effects</h2><ul><li>Drowsiness</li></ul>"
+)
+"""The article: long enough to be most of the page, as a real article is, with one record."""
 _ONLY_ARTICLE = expect(side_effects=[("baclofen", "drowsiness")])
 
 _BOILERPLATE = [
@@ -406,7 +413,7 @@ def test_boilerplate_outside_the_article_yields_no_records() -> None:
     assert summary(article(page(_ARTICLE, outside=outside))) == _ONLY_ARTICLE
 
 
-_MARKUP = [
+_FRAGMENTS = [
     Example(
         "<h1>Baclofen</h1><h2>Side effects</h2><ul><li>Nausea</li><li>Drowsiness</li></ul>",
         expect(side_effects=[("baclofen", "nausea"), ("baclofen", "drowsiness")]),
@@ -415,6 +422,19 @@ _MARKUP = [
         "<p>Baclofen 10 mg three times a day relaxes tight muscles. Baclofen is widely prescribed.</p>",
         expect(doses=[("baclofen", 10, "mg")]),
     ),
+    Example(
+        "Baclofen: side effects\n\n<ul><li>Nausea</li></ul>",
+        expect(side_effects=[("baclofen", "nausea")]),
+    ),
+]
+
+
+@pytest.mark.parametrize("example", _FRAGMENTS, ids=_row_id)
+def test_a_fragment_without_html_or_body(example: Example) -> None:
+    assert summary(article(example.html.encode())) == example.expected
+
+
+_MARKUP_QUIRKS = [
     Example(
         "<p>**Side effects:** nausea, dizziness</p>",
         expect(side_effects=[("baclofen", "nausea"), ("baclofen", "dizziness")]),
@@ -440,12 +460,7 @@ _MARKUP = [
 ]
 
 
-@pytest.mark.parametrize("example", _MARKUP[:1], ids=_row_id)
-def test_a_fragment_without_html_or_body(example: Example) -> None:
-    assert summary(article(example.html.encode())) == example.expected
-
-
-@pytest.mark.parametrize("example", _MARKUP[1:], ids=_row_id)
+@pytest.mark.parametrize("example", _MARKUP_QUIRKS, ids=_row_id)
 def test_markup_quirks(example: Example) -> None:
     assert summary(article(page(example.html, example.h1))) == example.expected
 
@@ -497,16 +512,17 @@ _html_tree = st.recursive(
 
 
 @settings(max_examples=150, deadline=None)
-@given(body=_html_tree)
-def test_any_page_never_raises_and_keeps_evidence(body: str) -> None:
-    result = process_page("generated.html", page(body))
+@given(body=_html_tree, wrapped=st.booleans())
+def test_any_page_never_raises_and_keeps_evidence(body: str, wrapped: bool) -> None:
+    result = process_page("generated.html", page(body) if wrapped else body.encode())
     assert result.article is not None or result.rejects
     assert all(r.stage != "extract" for r in result.rejects), result.rejects
     if result.article is None:
         return
     art = result.article
-    for record in [*art.doses, *art.side_effects, *art.warnings, *art.benefits, *art.conditions,
-                   *art.comparisons]:
-        assert record.text.strip()
+    evidence = [r.text for r in art.doses] + [r.text for r in art.side_effects]
+    evidence += [r.text for r in art.warnings] + [r.text for r in art.benefits]
+    evidence += [r.text for r in art.conditions] + [r.text for r in art.comparisons]
+    assert all(text.strip() for text in evidence)
     for dose in art.doses:
         assert dose.amount_max is None or dose.amount_max >= dose.amount

@@ -67,7 +67,10 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
             continue
         if cb.kind == "warnings":
             sentences = _sentences_with_continuations(block.text)
-            if block.kind == "item" or len(sentences) <= _MAX_SENTENCES_AS_ONE:
+            separate = len(sentences) > 1 and all(is_warning_sentence(s) for s in sentences)
+            if block.kind == "item" or (len(sentences) <= _MAX_SENTENCES_AS_ONE and not separate):
+                # a precaution and its explanation stay one warning; sentences that each warn
+                # on their own ("Caution is ... . Caution is also ...") are several
                 add(_with_label(cb), cb)
             else:
                 for sentence in sentences:
