@@ -94,10 +94,6 @@ _INTRO_STRENGTHS = [
         "Hydrocortisone cream",
     ),
     Example(
-        "<p>Each 5 mL of the oral solution contains 250 mg of gabapentin.</p>",
-        [d(250)],
-    ),
-    Example(
         "<p>Baclofen relaxes tight muscles in people with multiple sclerosis.</p>",
         [d(20, drug="baclofen", kind="strength")],
         "Baclofen 20 mg tablets",
@@ -144,6 +140,24 @@ _AMOUNTS_IN_CONTEXT = [
         "<h2>Dosage</h2><p>Most adults start with 10 units at bedtime.</p>",
         [d(10, unit="units", drug="insulin glargine")],
         "Insulin glargine (Lantus)",
+    ),
+]
+
+_PHRASINGS = [
+    Example(
+        "<h2>Dosage</h2><p>Take one 20 mg tablet three times a day.</p>",
+        [d(20, drug="baclofen", frequency_per_day=3, form="tablet")],
+        "Baclofen for muscle spasms",
+    ),
+    Example(
+        "<h2>Dosage</h2><p>Children: 2.5 mg to 5 mg three times a day.</p>",
+        [d(2.5, 5, drug="baclofen", population="child")],
+        "Baclofen for muscle spasms",
+    ),
+    Example(
+        "<h2>Dosage</h2><p>The dose may be increased to 25 mg three times a day.</p>",
+        [d(25, drug="baclofen", kind="titration")],
+        "Baclofen for muscle spasms",
     ),
 ]
 
@@ -209,6 +223,16 @@ _DOSING_TABLES = [
         "</table>",
         [d(20, drug="simvastatin", kind="strength")],
         "Simvastatin tablets",
+    ),
+]
+
+_COMPARISON_TABLES = [
+    Example(
+        "<table><tr><th>Drug</th><th>Usual dose</th><th>Main side effect</th></tr>"
+        "<tr><td>Sertraline</td><td>50–200 mg a day</td><td>Nausea</td></tr>"
+        "<tr><td>Fluoxetine</td><td>20–80 mg a day</td><td>Insomnia</td></tr></table>",
+        [d(50, 200, drug="sertraline"), d(20, 80, drug="fluoxetine")],
+        "Antidepressants compared",
     ),
 ]
 
@@ -284,9 +308,11 @@ _ROWS = _rows(
     _INTRO_STRENGTHS,
     _LABEL_PARAGRAPHS,
     _AMOUNTS_IN_CONTEXT,
+    _PHRASINGS,
     _DEFINITION_LISTS,
     _LIST_ITEMS,
     _DOSING_TABLES,
+    _COMPARISON_TABLES,
     _NOT_DOSES,
     _OTHER_DRUGS,
     _KNOWN_GAPS,
