@@ -23,6 +23,9 @@ from pipeline.validate import build
 M = TypeVar("M", bound=Record)
 
 
+_OF_DRUG = re.compile(r"^[\d.,\s–-]*[^\W\d_][\w/%²µμ.]*\s+(?:of|de|di|von)\s+$", re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class Cues:
     negation: re.Pattern[str]
@@ -83,6 +86,8 @@ class PageContext:
         found = self.mentions(text)
         before = [m for m in found if m.end <= pos]
         after = [m for m in found if m.start >= pos and m.start - pos <= 25]
+        if after and _OF_DRUG.match(text[pos : after[0].start]):
+            return after[0].generic  # "150 mg of pregabalin" names its own drug
         if before:
             return before[-1].generic
         if after:
