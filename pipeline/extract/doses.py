@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Callable
 
+from pipeline.classify import Classified
 from pipeline.extract.context import PageContext
 from pipeline.models import Dose, DoseKind, Unit
 from pipeline.normalize.dose import DoseMention, parse_doses
@@ -70,9 +71,13 @@ def doses_in(ctx: PageContext, text: str, drug_at: DrugAt, section: str | None,
 def extract_doses(ctx: PageContext) -> list[Dose]:
     records: list[Dose] = []
     seen: set[tuple[object, ...]] = set()
+    headlines: list[Classified] = []
     for cb in ctx.blocks:
         block = cb.block
         if block.kind not in ("item", "paragraph", "heading") or cb.kind in _SKIP_KINDS:
+            continue
+        if block.kind == "heading" and block.level == 1:
+            headlines.append(cb)
             continue
         text = f"{block.label}: {block.text}" if block.label and block.kind == "paragraph" \
             and not block.text.startswith(block.label) else block.text
@@ -84,4 +89,14 @@ def extract_doses(ctx: PageContext) -> list[Dose]:
             if key not in seen:
                 seen.add(key)
                 records.append(dose)
+    # A headline ("Baclofen 20 mg: uses and dosage") usually repeats a strength the text
+    # states; it adds a record only when the text does not.
+    stated = {(d.drug, d.amount, d.amount_max, d.unit) for d in records}
+    for cb in headlines:
+        for dose in doses_in(ctx, cb.block.text, functools.partial(ctx.drug_near, block=cb),
+                             cb.heading, strength=True):
+            if (dose.drug, dose.amount, dose.amount_max, dose.unit) not in stated:
+                stated.add((dose.drug, dose.amount, dose.amount_max, dose.unit))
+                records.append(dose.model_copy(update={"kind": "strength"})
+                               if dose.frequency_per_day is None else dose)
     return records
