@@ -49,6 +49,7 @@ def _drug_share(cells: Sequence[Cell], is_drug: DrugLookup) -> tuple[int, int]:
     return hits, len(texts)
 
 
+_FREQUENCY_HEADER = re.compile(r"frequen|how (?:often|common)|incidence|likelihood|category", re.I)
 _NUMERIC = re.compile(r"^[\d\s.,%()+<>≤≥~–-]*$")
 
 
@@ -134,6 +135,8 @@ def _unroll(table: Table, context: str | None) -> list[Block]:
         first = header[0].text.rstrip(":")
         out.append(Block("heading", first or "table", PSEUDO_LEVEL, "th"))
         lists_terms = bool(first) and classify_heading(first).kind not in (None, *NEUTRAL)
+        how_often = next((i for i, c in enumerate(header) if i and _FREQUENCY_HEADER.search(c.text)),
+                         None)
         for row in rows[table.header_rows :]:
             lead = row[0].text
             if not lead:
@@ -141,7 +144,8 @@ def _unroll(table: Table, context: str | None) -> list[Block]:
             rest = [f"{header[i].text}: {c.text}" if header[i].text else c.text
                     for i, c in enumerate(row[1:], start=1) if c.text and c is not row[0]]
             if lists_terms:
-                out.append(Block("item", lead, context=context, source="tr"))
+                frequency = {"frequency": row[how_often].text} if how_often is not None else {}
+                out.append(Block("item", lead, context=context, source="tr", extra=frequency))
             for text in rest:
                 out.append(Block("paragraph", f"{lead} — {text}", label=lead, context=context,
                                  source="td"))

@@ -375,20 +375,16 @@ _CUES = [
 ]
 
 _KNOWN_GAPS = [
-    *_xfail(
-        "a frequency column's cell (Common / Rare) does not set the row's category",
+    *[
         Example(
             "<h2>Side effects</h2><table><tr><th>Side effect</th><th>How often</th></tr>"
             "<tr><td>Headache</td><td>Common</td></tr><tr><td>Seizures</td><td>Rare</td></tr></table>",
             pairs("headache", category="common") | pairs("seizures", category="rare"),
         ),
-    ),
-    *_xfail(
-        "effects on stopping, named in prose without the word withdrawal, are filed as serious",
-        Example(
-            "<p>If you stop taking baclofen suddenly, you may get hallucinations or seizures.</p>",
-            pairs("hallucinations", "seizures", category="withdrawal"),
-        ),
+    ],
+    Example(
+        "<p>If you stop taking baclofen suddenly, you may get hallucinations or seizures.</p>",
+        pairs("hallucinations", "seizures", category="withdrawal"),
     ),
     *_xfail(
         'an effect named after a "call your doctor" cue in a sentence (not a list) is missed',

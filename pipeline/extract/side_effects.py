@@ -344,6 +344,7 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
             read = _item_terms(block.text, block.label)
             if read is not None:
                 terms, cue = read
+                cue = cue or _categories().find(block.extra.get("frequency", ""))
                 if cue_only and block.list_id not in plausible_lists:
                     continue  # a cue such as "call your doctor" alone: only lists of known effects
                 drug = ctx.sentence_drug(block.text, cb)
