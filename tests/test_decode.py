@@ -26,6 +26,10 @@ LEAFLET = ("Each tablet contains 500 µg of salbutamol – take one when needed.
 FRENCH = ("Le paracétamol soulage la fièvre et la douleur légère à modérée. Ne dépassez pas "
           "la dose prescrite ; évitez l'alcool pendant le traitement.")
 
+# Statistical detection alone read these two as cp775 and windows-1250 ("à" became "ŕ").
+LABEL = ("Each tablet contains 500 µg of the active ingredient – take it with food. "
+         "The café test: naïve patients should not exceed the dose.")
+STORAGE = "Ne dépassez pas la dose. À conserver à température ambiante, à l'abri de la lumière."
 
 def page(body: str, head: str = "") -> str:
     return (f"<!DOCTYPE html><html><head>{head}<title>Leaflet</title></head>"
@@ -58,9 +62,14 @@ _CHARSETS: list[Any] = [
     pytest.param(Example(page(LEAFLET).encode("cp1252"), LEAFLET), id="windows-1252 undeclared"),
     pytest.param(Example(page(FRENCH).encode("cp1252"), FRENCH),
                  id="windows-1252 undeclared french"),
+    pytest.param(Example(page(LABEL).encode("cp1252"), LABEL), id="windows-1252 undeclared label"),
+    pytest.param(Example(page(STORAGE).encode("cp1252"), STORAGE),
+                 id="windows-1252 undeclared storage"),
     pytest.param(Example(page(FRENCH, '<meta charset="iso-8859-1">').encode("latin-1"), FRENCH),
                  id="latin-1 declared"),
     pytest.param(Example(page(FRENCH).encode("latin-1"), FRENCH), id="latin-1 undeclared"),
+    pytest.param(Example(page(STORAGE).encode("latin-1"), STORAGE),
+                 id="latin-1 undeclared storage"),
     pytest.param(Example(page(LEAFLET).encode("utf-16"), LEAFLET), id="utf-16 native BOM"),
     pytest.param(Example(b"\xff\xfe" + page(LEAFLET).encode("utf-16-le"), LEAFLET),
                  id="utf-16 LE with BOM"),

@@ -56,6 +56,12 @@ def cues() -> Cues:
         imperative=re.compile(
             r"(?:^|[,;:.!?]\s*|\b(?:and|but|so|please|you should|you must|always)\s+)[\"“]?(?:"
             + "|".join(re.escape(p) for p in sorted(data["imperative_warnings"], key=len, reverse=True))
+            + r")(?!\w)"
+            # "Do not stop suddenly", "should not be used", "never take two doses": a negation
+            # counts with an action it forbids, not in "don't worry" or "don't hesitate to call"
+            + r"|\b(?:" + "|".join(re.escape(p) for p in data["negative_imperatives"])
+            + r")\s+(?:\w+ly\s+|ever\s+|also\s+|even\s+)?(?:"
+            + "|".join(re.escape(p) for p in sorted(data["forbidden_actions"], key=len, reverse=True))
             + r")(?!\w)",
             re.I,
         ),
