@@ -7,6 +7,9 @@ model's scalar fields, in model order. List and mapping fields become tables of 
 (``comparison_side_effects``, ``comparison_attributes``, ``citations``), so no CSV cell hides
 a list. Every file is written to a temporary name and renamed into place, so a reader never
 sees half a file.
+
+CSV text cells that a spreadsheet would run as a formula get a leading ``'``
+(:func:`defuse_formula`); JSON keeps every value raw.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 import types
 import typing
@@ -107,6 +111,39 @@ def article_rows(article: Article) -> dict[str, list[Row]]:
     return rows
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a CSV cell as a formula."""
+
+_SIGNED_NUMBER = re.compile(r"[+-]\d+(?:\.\d+)?")
+
+
+def defuse_formula(text: str) -> str:
+    """A text cell as a spreadsheet cannot run it: a leading ``'`` when it could be a formula.
+
+    A cell is prefixed when it starts with ``= + - @``, a tab or a carriage return, except
+    when it is nothing but a signed decimal number ("-5", "+0.5"): a spreadsheet reads that
+    as the number it is and evaluates nothing. A cell that already starts with ``'`` is
+    prefixed too, so :func:`restore_formula` can undo every change exactly. Numbers written
+    from numeric fields are never touched. JSON, Parquet and the databases keep raw values.
+
+    >>> defuse_formula("=1+2"), defuse_formula("@SUM(A1)"), defuse_formula("-5"), defuse_formula("a-b")
+    ("'=1+2", "'@SUM(A1)", '-5', 'a-b')
+    """
+    if text.startswith("'") or (text.startswith(FORMULA_TRIGGERS)
+                                and not _SIGNED_NUMBER.fullmatch(text)):
+        return "'" + text
+    return text
+
+
+def restore_formula(text: str) -> str:
+    """The raw value of a CSV text cell written through :func:`defuse_formula`.
+
+    >>> restore_formula("'=1+2"), restore_formula("''quoted"), restore_formula("-5")
+    ('=1+2', "'quoted", '-5')
+    """
+    return text[1:] if text.startswith("'") else text
+
+
 def _csv_value(value: Any) -> str:
     if value is None:
         return ""
@@ -114,6 +151,8 @@ def _csv_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value)) if abs(value) < 1e15 else repr(value)
+    if isinstance(value, str):
+        return defuse_formula(value)
     return str(value)
 
 
@@ -150,10 +189,24 @@ def _json_chunks(rows: Sequence[Row]) -> Iterator[str]:
     yield "\n]\n"
 
 
+def sorted_articles(articles: Iterable[Article]) -> list[Article]:
+    """The order of every dataset: by source, then id (one run has one id per source)."""
+    return sorted(articles, key=lambda a: (a.source, a.article_id))
+
+
+def dataset_tables(articles: Sequence[Article]) -> dict[str, list[Row]]:
+    """The rows of every table for these articles, in their order."""
+    tables: dict[str, list[Row]] = {name: [] for name in table_columns()}
+    for article in articles:
+        for name, rows in article_rows(article).items():
+            tables[name].extend(rows)
+    return tables
+
+
 def write_outputs(out: Path, articles: Sequence[Article], rejects: Sequence[Reject]) -> dict[str, int]:
     """Write every dataset for a run; returns the row count of each table."""
     out.mkdir(parents=True, exist_ok=True)
-    ordered = sorted(articles, key=lambda a: (a.source, a.article_id))
+    ordered = sorted_articles(articles)
     atomic_write(out / "articles.jsonl",
                  (json.dumps(a.model_dump(mode="json"), ensure_ascii=False) + "\n" for a in ordered))
     reject_rows = sorted((r.model_dump(mode="json", exclude_none=True) for r in rejects),
@@ -161,10 +214,7 @@ def write_outputs(out: Path, articles: Sequence[Article], rejects: Sequence[Reje
     atomic_write(out / "rejects.jsonl",
                  (json.dumps(r, ensure_ascii=False) + "\n" for r in reject_rows))
     columns = table_columns()
-    tables: dict[str, list[Row]] = {name: [] for name in columns}
-    for article in ordered:
-        for name, rows in article_rows(article).items():
-            tables[name].extend(rows)
+    tables = dataset_tables(ordered)
     for name, rows in tables.items():
         atomic_write(out / f"{name}.csv", _csv_chunks(columns[name], rows))
         atomic_write(out / f"{name}.json", _json_chunks(rows))

@@ -63,7 +63,7 @@ RECIPE_PAGE = """<!DOCTYPE html>
 </article></body></html>
 """
 
-TIME_LIMIT = 30  # seconds; the whole run over a few small pages takes about one
+TIME_LIMIT = 30  # seconds; a run over a few small pages takes about one second
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 GOOD_NAME = "naproxen.html"
 

@@ -26,7 +26,7 @@ LEAFLET = ("Each tablet contains 500 µg of salbutamol – take one when needed.
 FRENCH = ("Le paracétamol soulage la fièvre et la douleur légère à modérée. Ne dépassez pas "
           "la dose prescrite ; évitez l'alcool pendant le traitement.")
 
-# Statistical detection alone read these two as cp775 and windows-1250 ("à" became "ŕ").
+# charset-normalizer alone read these two as cp775 and windows-1250 ("à" became "ŕ").
 LABEL = ("Each tablet contains 500 µg of the active ingredient – take it with food. "
          "The café test: naïve patients should not exceed the dose.")
 STORAGE = "Ne dépassez pas la dose. À conserver à température ambiante, à l'abri de la lumière."

@@ -13,13 +13,13 @@ population, ...) are checked only where the row names them, so a row states one 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import pytest
 
 from pipeline.run import process_page
+from tests import snippets
+from tests.snippets import row_id, rows
 
 _DEFAULT_H1 = "Gabapentin: uses, dosage and side effects"
 _DEFAULT_DRUG = "gabapentin"
@@ -32,11 +32,8 @@ class Example(NamedTuple):
     """The page's headline, which names its primary drug."""
 
 
-def page(body: str, h1: str = _DEFAULT_H1) -> bytes:
-    return (
-        f"<html><head><title>T</title></head><body><article><h1>{h1}</h1>\n{body}\n"
-        "</article></body></html>"
-    ).encode()
+def page(body: str, h1: str = _DEFAULT_H1, outside: str = "") -> bytes:
+    return snippets.page(body, h1, outside)
 
 
 def d(amount: float, amount_max: float | None = None, unit: str = "mg", *,
@@ -45,16 +42,10 @@ def d(amount: float, amount_max: float | None = None, unit: str = "mg", *,
     return {"drug": drug, "amount": amount, "amount_max": amount_max, "unit": unit, **fields}
 
 
-def _rows(*tables: Iterable[Any]) -> list[Any]:
-    return [row for table in tables for row in table]
 
 
-def _xfail(reason: str, *rows: Example) -> list[Any]:
-    return [pytest.param(row, marks=pytest.mark.xfail(strict=True, reason=reason)) for row in rows]
 
 
-def _row_id(row: Example) -> str:
-    return repr(" ".join(re.sub(r"<[^>]+>", " ", row.html).split())[:60])
 
 
 _KEY = ("drug", "amount", "amount_max", "unit")
@@ -300,7 +291,7 @@ _NEVER_MORE_THAN = [
 
 _KNOWN_GAPS: list[Any] = []
 
-_ROWS = _rows(
+_ROWS = rows(
     _INTRO_STRENGTHS,
     _LABEL_PARAGRAPHS,
     _AMOUNTS_IN_CONTEXT,
@@ -316,7 +307,7 @@ _ROWS = _rows(
 )
 
 
-@pytest.mark.parametrize("example", _ROWS, ids=_row_id)
+@pytest.mark.parametrize("example", _ROWS, ids=row_id)
 def test_doses_of_a_page(example: Example) -> None:
     doses = page_doses(example.html, example.h1)
     assert {_key(x) for x in doses} == {_key(x) for x in example.expected}, doses

@@ -13,14 +13,12 @@ number of statements expected, so routine advice that becomes a warning is a fai
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import pytest
 
-from pipeline.run import process_page
+from tests import snippets
+from tests.snippets import article, norm, row_id, rows, xfail
 
 _DEFAULT_H1 = "Baclofen tablets: what you need to know"
 
@@ -32,33 +30,18 @@ class Example(NamedTuple):
     """The page's headline, which names its primary drug."""
 
 
-def page(body: str, h1: str = _DEFAULT_H1) -> bytes:
-    return (
-        f"<html><head><title>T</title></head><body><article><h1>{h1}</h1>\n{body}\n"
-        "</article></body></html>"
-    ).encode()
+def page(body: str, h1: str = _DEFAULT_H1, outside: str = "") -> bytes:
+    return snippets.page(body, h1, outside)
 
 
-def _rows(*tables: Iterable[Any]) -> list[Any]:
-    return [row for table in tables for row in table]
 
 
-def _xfail(reason: str, *rows: Example) -> list[Any]:
-    return [pytest.param(row, marks=pytest.mark.xfail(strict=True, reason=reason)) for row in rows]
 
 
-def _row_id(row: Example) -> str:
-    return repr(" ".join(re.sub(r"<[^>]+>", " ", row.html).split())[:60])
 
 
-def norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def article(html: bytes) -> dict[str, Any]:
-    result = process_page("snippet.html", html)
-    assert result.article is not None, result.rejects
-    return dict(json.loads(result.article.model_dump_json()))
 
 
 def assert_statements(got: list[str], expected: list[str]) -> None:
@@ -134,7 +117,7 @@ _NOT_WARNINGS = [
 ]
 
 _WARNING_GAPS = [
-    *_xfail(
+    *xfail(
         'a "Do not take X if you:" lead-in outside a warnings section does not make its items warnings',
         Example(
             "<p>Baclofen relaxes muscles.</p><p>Do not take baclofen if you:</p>"
@@ -142,7 +125,7 @@ _WARNING_GAPS = [
             ["have epilepsy", "are pregnant"],
         ),
     ),
-    *_xfail(
+    *xfail(
         '"talk to your doctor first if you are pregnant" is not read as a warning',
         Example(
             "<p>Talk to your doctor first if you are pregnant or breastfeeding.</p>",
@@ -151,10 +134,10 @@ _WARNING_GAPS = [
     ),
 ]
 
-_WARNING_ROWS = _rows(_WARNING_LISTS, _WARNING_SENTENCES, _NOT_WARNINGS, _WARNING_GAPS)
+_WARNING_ROWS = rows(_WARNING_LISTS, _WARNING_SENTENCES, _NOT_WARNINGS, _WARNING_GAPS)
 
 
-@pytest.mark.parametrize("example", _WARNING_ROWS, ids=_row_id)
+@pytest.mark.parametrize("example", _WARNING_ROWS, ids=row_id)
 def test_warnings(example: Example) -> None:
     art = article(page(example.html, example.h1))
     assert_statements([w["text"] for w in art["warnings"]], example.expected)
@@ -202,7 +185,7 @@ _NOT_BENEFITS = [
     Example("<h2>Side effects</h2><ul><li>Drowsiness</li><li>Nausea</li></ul>", []),
 ]
 
-_BENEFIT_GAPS = _xfail(
+_BENEFIT_GAPS = xfail(
     'a benefit sentence whose subject is not the drug ("Regular use improves ...") is missed',
     Example(
         "<p>Regular use improves walking in many people with multiple sclerosis.</p>",
@@ -210,10 +193,10 @@ _BENEFIT_GAPS = _xfail(
     ),
 )
 
-_BENEFIT_ROWS = _rows(_BENEFIT_LISTS, _BENEFIT_SENTENCES, _NOT_BENEFITS, _BENEFIT_GAPS)
+_BENEFIT_ROWS = rows(_BENEFIT_LISTS, _BENEFIT_SENTENCES, _NOT_BENEFITS, _BENEFIT_GAPS)
 
 
-@pytest.mark.parametrize("example", _BENEFIT_ROWS, ids=_row_id)
+@pytest.mark.parametrize("example", _BENEFIT_ROWS, ids=row_id)
 def test_benefits(example: Example) -> None:
     art = article(page(example.html, example.h1))
     assert_statements([b["text"] for b in art["benefits"]], example.expected)
@@ -275,14 +258,14 @@ _CONDITION_LISTS = [
 ]
 
 _CONDITION_GAPS = [
-    *_xfail(
+    *xfail(
         'an indication with a qualifier ("spasticity in multiple sclerosis") yields no condition',
         Example(
             "<p>Baclofen is used to relieve spasticity in multiple sclerosis.</p>",
             {"spasticity", "multiple sclerosis"},
         ),
     ),
-    *_xfail(
+    *xfail(
         "indications in prose that the condition lexicon does not know are dropped",
         Example(
             "<p>Amoxicillin is an antibiotic used for chest infections, ear infections and dental "
@@ -291,7 +274,7 @@ _CONDITION_GAPS = [
             "Amoxicillin capsules",
         ),
     ),
-    *_xfail(
+    *xfail(
         'a hyphenated qualifier ("used off-label for") hides the indication trigger',
         Example(
             "<p>Baclofen is also used off-label for alcohol dependence.</p>",
@@ -300,10 +283,10 @@ _CONDITION_GAPS = [
     ),
 ]
 
-_CONDITION_ROWS = _rows(_CONDITIONS_IN_PROSE, _CONDITION_LISTS, _CONDITION_GAPS)
+_CONDITION_ROWS = rows(_CONDITIONS_IN_PROSE, _CONDITION_LISTS, _CONDITION_GAPS)
 
 
-@pytest.mark.parametrize("example", _CONDITION_ROWS, ids=_row_id)
+@pytest.mark.parametrize("example", _CONDITION_ROWS, ids=row_id)
 def test_conditions(example: Example) -> None:
     art = article(page(example.html, example.h1))
     unmatched = set(example.expected)
@@ -344,7 +327,7 @@ _CITATION_GAPS = [
 ]
 
 
-@pytest.mark.parametrize("example", _rows(_CITATIONS, _CITATION_GAPS), ids=_row_id)
+@pytest.mark.parametrize("example", rows(_CITATIONS, _CITATION_GAPS), ids=row_id)
 def test_citations(example: Example) -> None:
     art = article(page(example.html, example.h1))
     assert [norm(c) for c in art["citations"]] == [norm(c) for c in example.expected]
@@ -468,7 +451,7 @@ _METADATA = [
 ]
 
 
-_METADATA_GAPS = _xfail(
+_METADATA_GAPS = xfail(
     'an author box whose class names a bio takes its whole text as the title ("Name, PharmD")',
     Example(
         doc("<title>Baclofen</title>",
@@ -491,7 +474,7 @@ def _metadata_id(row: Example) -> str:
     return ", ".join(f"{k}={v}" for k, v in row.expected.items())[:60]
 
 
-@pytest.mark.parametrize("example", _rows(_METADATA, _METADATA_GAPS), ids=_metadata_id)
+@pytest.mark.parametrize("example", rows(_METADATA, _METADATA_GAPS), ids=_metadata_id)
 def test_metadata(example: Example) -> None:
     art = article(example.html.encode())
     got = {name: _metadata_field(art, name) for name in example.expected}

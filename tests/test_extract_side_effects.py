@@ -12,14 +12,12 @@ ignored); the set of pairs must match exactly, so an extra term is as wrong as a
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import pytest
 
-from pipeline.run import process_page
+from tests import snippets
+from tests.snippets import article, norm, row_id, rows, xfail
 
 _DEFAULT_H1 = "Baclofen tablets: what you need to know"
 
@@ -31,40 +29,22 @@ class Example(NamedTuple):
     """The page's headline, which names its primary drug."""
 
 
-def page(body: str, h1: str = _DEFAULT_H1) -> bytes:
-    """A minimal article page around ``body``; the headline names the primary drug."""
-    return (
-        f"<html><head><title>T</title></head><body><article><h1>{h1}</h1>\n{body}\n"
-        "</article></body></html>"
-    ).encode()
+def page(body: str, h1: str = _DEFAULT_H1, outside: str = "") -> bytes:
+    return snippets.page(body, h1, outside)
 
 
-def _rows(*tables: Iterable[Any]) -> list[Any]:
-    return [row for table in tables for row in table]
 
 
-def _xfail(reason: str, *rows: Example) -> list[Any]:
-    return [pytest.param(row, marks=pytest.mark.xfail(strict=True, reason=reason)) for row in rows]
 
 
-def _row_id(row: Example) -> str:
-    return repr(" ".join(re.sub(r"<[^>]+>", " ", row.html).split())[:60])
 
 
-def norm(term: str) -> str:
-    """A term as a reader compares it: lower case, no punctuation or leading article."""
-    words = re.sub(r"[^\w\s]", " ", term.lower()).split()
-    return " ".join(words[1:] if words[:1] in (["a"], ["an"], ["the"]) else words)
 
 
 def pairs(*terms: str, category: str = "unspecified") -> set[tuple[str, str]]:
     return {(norm(t), category) for t in terms}
 
 
-def article(html: bytes) -> dict[str, Any]:
-    result = process_page("snippet.html", html)
-    assert result.article is not None, result.rejects
-    return dict(json.loads(result.article.model_dump_json()))
 
 
 def primary_side_effects(html: str, h1: str) -> set[tuple[str, str]]:
@@ -386,7 +366,7 @@ _KNOWN_GAPS = [
         "<p>If you stop taking baclofen suddenly, you may get hallucinations or seizures.</p>",
         pairs("hallucinations", "seizures", category="withdrawal"),
     ),
-    *_xfail(
+    *xfail(
         'an effect named after a "call your doctor" cue in a sentence (not a list) is missed',
         Example(
             "<h2>Side effects</h2><ul><li>Nausea</li></ul>"
@@ -396,7 +376,7 @@ _KNOWN_GAPS = [
     ),
 ]
 
-_PRIMARY_ROWS = _rows(
+_PRIMARY_ROWS = rows(
     _HEADED_LISTS,
     _CATEGORY_WORDS,
     _PSEUDO_HEADINGS,
@@ -411,7 +391,7 @@ _PRIMARY_ROWS = _rows(
 )
 
 
-@pytest.mark.parametrize("example", _PRIMARY_ROWS, ids=_row_id)
+@pytest.mark.parametrize("example", _PRIMARY_ROWS, ids=row_id)
 def test_side_effects_of_the_primary_drug(example: Example) -> None:
     assert primary_side_effects(example.html, example.h1) == example.expected
 
@@ -453,11 +433,11 @@ _COMPARISON_TABLES = [
     ),
 ]
 
-_TABLE_ROWS = _rows(_COMPARISON_TABLES)
+_TABLE_ROWS = rows(_COMPARISON_TABLES)
 
 
-@pytest.mark.parametrize("example", _TABLE_ROWS, ids=_row_id)
-def test_side_effects_of_comparison_rows(example: Example) -> None:
+@pytest.mark.parametrize("example", _TABLE_ROWS, ids=row_id)
+def test_side_effects_of_comparisonrows(example: Example) -> None:
     art = article(page(example.html, h1="Comparing medicines"))
     got = {(se["drug"], norm(se["term_normalized"]), se["category"]) for se in art["side_effects"]}
     assert got == example.expected

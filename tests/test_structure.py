@@ -9,8 +9,6 @@ record without evidence.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -23,6 +21,8 @@ from pipeline.normalize.transliterate import find_transliterated
 from pipeline.parse import parse
 from pipeline.run import process_page
 from pipeline.segment import parse_table, segment
+from tests import snippets
+from tests.snippets import article, norm, row_id, rows, xfail
 
 _DEFAULT_H1 = "Baclofen tablets: what you need to know"
 
@@ -35,34 +35,17 @@ class Example(NamedTuple):
 
 
 def page(body: str, h1: str = _DEFAULT_H1, outside: str = "") -> bytes:
-    """A minimal page; ``outside`` goes in the body after the article element."""
-    return (
-        f"<html><head><title>T</title></head><body><article><h1>{h1}</h1>\n{body}\n"
-        f"</article>{outside}</body></html>"
-    ).encode()
+    return snippets.page(body, h1, outside)
 
 
-def _rows(*tables: Iterable[Any]) -> list[Any]:
-    return [row for table in tables for row in table]
 
 
-def _xfail(reason: str, *rows: Example) -> list[Any]:
-    return [pytest.param(row, marks=pytest.mark.xfail(strict=True, reason=reason)) for row in rows]
 
 
-def _row_id(row: Example) -> str:
-    return repr(" ".join(re.sub(r"<[^>]+>", " ", row.html).split())[:60] or row.html[:60])
 
 
-def norm(text: str) -> str:
-    words = re.sub(r"[^\w\s/]", " ", text.lower()).split()
-    return " ".join(words[1:] if words[:1] in (["a"], ["an"], ["the"]) else words)
 
 
-def article(html: bytes) -> dict[str, Any]:
-    result = process_page("snippet.html", html)
-    assert result.article is not None, result.rejects
-    return dict(json.loads(result.article.model_dump_json()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -137,7 +120,7 @@ _HEADERS = [
 ]
 
 
-@pytest.mark.parametrize("example", _rows(_SPANS, _HEADERS), ids=_row_id)
+@pytest.mark.parametrize("example", rows(_SPANS, _HEADERS), ids=row_id)
 def test_parse_table(example: Example) -> None:
     table = parse_table(lxml_html.fragment_fromstring(example.html))
     grid, header_rows = example.expected
@@ -156,7 +139,7 @@ _CELLS = [
 ]
 
 
-@pytest.mark.parametrize("example", _CELLS, ids=_row_id)
+@pytest.mark.parametrize("example", _CELLS, ids=row_id)
 def test_list_inside_a_cell_keeps_its_items(example: Example) -> None:
     (row,) = parse_table(lxml_html.fragment_fromstring(example.html)).rows
     assert row[0].items == example.expected
@@ -201,7 +184,7 @@ def _visible(blocks: list[Any]) -> list[tuple[str, str]]:
     return [(b.kind, b.text) for b in blocks if b.kind != "boundary"]
 
 
-@pytest.mark.parametrize("example", _SEGMENTS, ids=_row_id)
+@pytest.mark.parametrize("example", _SEGMENTS, ids=row_id)
 def test_segment(example: Example) -> None:
     root = parse(f"<html><body>{example.html}</body></html>")
     assert _visible(segment(root)) == example.expected
@@ -303,7 +286,7 @@ _NOT_COMPARISONS = [
 ]
 
 
-@pytest.mark.parametrize("example", _rows(_COMPARISONS, _NOT_COMPARISONS), ids=_row_id)
+@pytest.mark.parametrize("example", rows(_COMPARISONS, _NOT_COMPARISONS), ids=row_id)
 def test_comparisons(example: Example) -> None:
     art = article(page(example.html, example.h1))
     got = sorted((_comparison(c) for c in art["comparisons"]), key=lambda c: str(c["medication"]))
@@ -400,7 +383,7 @@ _BOILERPLATE = [
 ]
 
 
-@pytest.mark.parametrize("example", _BOILERPLATE, ids=_row_id)
+@pytest.mark.parametrize("example", _BOILERPLATE, ids=row_id)
 def test_boilerplate_yields_no_records(example: Example) -> None:
     assert summary(article(page(example.html, example.h1))) == example.expected
 
@@ -429,7 +412,7 @@ _FRAGMENTS = [
 ]
 
 
-@pytest.mark.parametrize("example", _FRAGMENTS, ids=_row_id)
+@pytest.mark.parametrize("example", _FRAGMENTS, ids=row_id)
 def test_a_fragment_without_html_or_body(example: Example) -> None:
     assert summary(article(example.html.encode())) == example.expected
 
@@ -460,7 +443,7 @@ _MARKUP_QUIRKS = [
 ]
 
 
-@pytest.mark.parametrize("example", _MARKUP_QUIRKS, ids=_row_id)
+@pytest.mark.parametrize("example", _MARKUP_QUIRKS, ids=row_id)
 def test_markup_quirks(example: Example) -> None:
     assert summary(article(page(example.html, example.h1))) == example.expected
 
@@ -480,13 +463,13 @@ _TRANSLITERATED = [
     Example("", []),
 ]
 
-_TRANSLITERATION_GAPS = _xfail(
+_TRANSLITERATION_GAPS = xfail(
     "modern Greek beta reads as v, so the skeleton of ibuprofen does not match",
     Example("ιβουπροφαίνη", ["ibuprofen"]),
 )
 
 
-@pytest.mark.parametrize("example", _rows(_TRANSLITERATED, _TRANSLITERATION_GAPS), ids=_row_id)
+@pytest.mark.parametrize("example", rows(_TRANSLITERATED, _TRANSLITERATION_GAPS), ids=row_id)
 def test_find_transliterated(example: Example) -> None:
     assert find_transliterated(example.html) == example.expected
 

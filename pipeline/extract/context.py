@@ -98,11 +98,14 @@ class PageContext:
             return before[-1].generic
         if after:
             return after[0].generic
+        return self._drug_of_block(block)
+
+    def _drug_of_block(self, block: Classified) -> str | None:
+        """The list item or label a statement hangs from, its section, or the page's drug."""
         for extra in (block.block.label, block.block.context):
-            if extra:
-                ms = self.mentions(extra)
-                if ms:
-                    return ms[0].generic
+            ms = self.mentions(extra) if extra else []
+            if ms:
+                return ms[0].generic
         return block.drug or self.primary
 
     def sentence_drug(self, sentence: str, block: Classified) -> str | None:
@@ -112,9 +115,4 @@ class PageContext:
             return self.primary
         if len(names) == 1:
             return names.pop()
-        for extra in (block.block.label, block.block.context):
-            if extra:
-                ms = self.mentions(extra)
-                if ms:
-                    return ms[0].generic
-        return block.drug or self.primary
+        return self._drug_of_block(block)

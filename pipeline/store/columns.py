@@ -84,6 +84,13 @@ _SEQ = Column("seq", "integer", required=True, minimum=0)
 """A record's position among its article's records: not a model field but a key column."""
 
 
+def python_value(column: Column, value: Any) -> Any:
+    """A value as the JSON files hold it, as the Python value of its column's type."""
+    if column.type == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
 def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
     """(base type, whether None is allowed, constraint metadata) of one annotation."""
     metadata: list[Any] = []
@@ -97,11 +104,11 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
             nullable = nullable or len(args) < len(typing.get_args(annotation))
+            # "str | list[str]" (a comparison cell) is exported as one string, items joined
             scalars = [a for a in args if typing.get_origin(a) is not list]
-            # "str | list[str]" (a comparison cell) is exported as one string
-            annotation = scalars[0] if len(scalars) == 1 else args[0]
-            if len(args) > 1 and len(scalars) != 1:
-                raise TypeError(f"cannot map a union column: {args}")
+            if len(scalars) != 1:
+                raise TypeError(f"cannot map a union to one column type: {args}")
+            annotation = scalars[0]
         else:
             return annotation, nullable, metadata
 
@@ -109,8 +116,8 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
 def _column(name: str, annotation: Any, metadata: list[Any], required: bool) -> Column:
     base, nullable, extra = _unwrap(annotation)
     constraints = [*metadata, *extra]
-    minimum = next((float(c.ge) for c in constraints if isinstance(c, annotated_types.Ge)), None)
-    exclusive = next((float(c.gt) for c in constraints if isinstance(c, annotated_types.Gt)), None)
+    minimum = next((c.ge for c in constraints if isinstance(c, annotated_types.Ge)), None)
+    exclusive = next((c.gt for c in constraints if isinstance(c, annotated_types.Gt)), None)
     kind: ColumnType
     values: tuple[str, ...] | None = None
     if base is bool:

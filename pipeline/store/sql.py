@@ -1,0 +1,200 @@
+"""SQL databases through SQLAlchemy Core: one schema, written to SQLite or PostgreSQL.
+
+The tables are :func:`pipeline.store.columns.tables`: the CSV tables and columns, typed, with
+primary keys, foreign keys to ``articles`` (``ON DELETE CASCADE``), enum and lower-bound
+checks, and indexes on ``article_id`` and ``drug``. Writing replaces, never appends: for each
+input source, in one transaction, the rows of the article previously read from that source are
+deleted (its id changes when the page changes, its source does not) and the new ones inserted,
+so a re-run leaves the row counts as they were and a changed page leaves no stale row.
+``prune`` then deletes the articles whose source was not among the run's inputs. Every value
+travels as a bound parameter.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from pipeline.export import article_rows
+from pipeline.models import Article
+from pipeline.store.columns import Column, python_value, tables
+
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+_PRUNE_BATCH = 500
+"""Sources per DELETE when pruning: well under every dialect's limit on bound parameters."""
+
+
+class StoreError(Exception):
+    """A database that cannot take the datasets: unreachable, or tables of another shape."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteSummary:
+    articles: int
+    """Articles written (each replacing the rows previously read from its source)."""
+    pruned: int
+    """Articles deleted because their source was not among the run's inputs."""
+
+
+def database_url(target: str | Path) -> sa.URL:
+    """A SQLAlchemy URL from a database URL or a SQLite file path.
+
+    ``postgresql://`` and ``postgres://`` select psycopg 3 (``postgresql+psycopg://``).
+
+    >>> database_url("postgresql://me@db.example/meds").drivername
+    'postgresql+psycopg'
+    >>> database_url("output/medications.sqlite").render_as_string()
+    'sqlite:///output/medications.sqlite'
+    """
+    text = str(target)
+    if "://" not in text:
+        return sa.URL.create("sqlite", database=text)
+    url = sa.make_url(text)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def display_url(url: sa.URL) -> str:
+    """A URL fit for messages: the password hidden."""
+    return url.render_as_string(hide_password=True)
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
+    # SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked, per connection
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def create_engine(target: str | Path | sa.URL) -> sa.Engine:
+    url = target if isinstance(target, sa.URL) else database_url(target)
+    engine = sa.create_engine(url)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def _sql_type(table: str, column: Column) -> sa.types.TypeEngine[Any]:
+    if column.enum is not None:
+        # a CHECK constraint rather than a native enum: the same DDL on every dialect
+        return sa.Enum(*column.enum, native_enum=False, create_constraint=True,
+                       length=max(map(len, column.enum)), name=f"ck_{table}_{column.name}")
+    types: dict[str, sa.types.TypeEngine[Any]] = {
+        "string": sa.Text(),
+        "integer": sa.BigInteger(),
+        "number": sa.Double(),
+        "boolean": sa.Boolean(),
+        "date": sa.Date(),
+    }
+    return types[column.type]
+
+
+@functools.cache
+def metadata() -> sa.MetaData:
+    """Every table of :func:`pipeline.store.columns.tables` as SQLAlchemy Core tables."""
+    meta = sa.MetaData()
+    specs = tables()
+    for spec in specs.values():
+        table = sa.Table(
+            spec.name,
+            meta,
+            *(sa.Column(c.name, _sql_type(spec.name, c), nullable=not c.required)
+              for c in spec.columns),
+            sa.PrimaryKeyConstraint(*spec.primary_key, name=f"pk_{spec.name}"),
+        )
+        for fk in spec.foreign_keys:
+            target = specs[fk.table]
+            table.append_constraint(sa.ForeignKeyConstraint(
+                list(fk.columns), [f"{fk.table}.{c}" for c in target.primary_key],
+                ondelete="CASCADE", name=f"fk_{spec.name}_{fk.table}"))
+        for column in spec.columns:
+            if column.minimum is not None:
+                table.append_constraint(sa.CheckConstraint(
+                    table.c[column.name] >= column.minimum, name=f"ck_{spec.name}_{column.name}"))
+            elif column.exclusive_minimum is not None:
+                table.append_constraint(sa.CheckConstraint(
+                    table.c[column.name] > column.exclusive_minimum,
+                    name=f"ck_{spec.name}_{column.name}"))
+        for name in spec.indexes:
+            sa.Index(f"ix_{spec.name}_{name}", table.c[name])
+    return meta
+
+
+def ensure_schema(engine: sa.Engine) -> None:
+    """Create the missing tables; refuse a database whose tables have other columns."""
+    meta = metadata()
+    meta.create_all(engine)
+    inspector = sa.inspect(engine)
+    for name, table in meta.tables.items():
+        found = [c["name"] for c in inspector.get_columns(name)]
+        expected = [c.name for c in table.columns]
+        if found != expected:
+            raise StoreError(f"table {name} in {display_url(engine.url)} has columns {found}, "
+                             f"this version writes {expected}: drop the table or use a new database")
+
+
+def _insert_rows(table: sa.Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    spec = tables()[table.name]
+    return [{c.name: python_value(c, row[c.name]) for c in spec.columns} for row in rows]
+
+
+def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def replace_articles(engine: sa.Engine, sources: Sequence[str], articles: Sequence[Article],
+                     prune: bool = False) -> WriteSummary:
+    """Make the database hold, for every source of this run, exactly this run's records.
+
+    ``sources`` are all of the run's inputs, also those that were rejected: a page that is no
+    longer an article loses the rows it had. With ``prune``, articles from any other source
+    are deleted too, so the database holds this run's articles and nothing else.
+    """
+    ensure_schema(engine)
+    meta = metadata()
+    head = meta.tables["articles"]
+    by_source = {a.source: a for a in articles}
+    order = list(dict.fromkeys([*sources, *sorted(by_source)]))
+    for source in order:
+        with engine.begin() as conn:
+            conn.execute(sa.delete(head).where(head.c.source == source))
+            article = by_source.get(source)
+            if article is None:
+                continue
+            for name, rows in article_rows(article).items():
+                if rows:
+                    conn.execute(meta.tables[name].insert(), _insert_rows(meta.tables[name], rows))
+    pruned = 0
+    if prune:
+        keep = set(order)
+        with engine.begin() as conn:
+            stored = conn.execute(sa.select(head.c.source).distinct()).scalars().all()
+            for batch in _batches(sorted(set(stored) - keep), _PRUNE_BATCH):
+                pruned += conn.execute(sa.delete(head).where(head.c.source.in_(batch))).rowcount
+    return WriteSummary(articles=len(by_source), pruned=pruned)
+
+
+def write_database(target: str | Path, sources: Sequence[str], articles: Sequence[Article],
+                   prune: bool = False) -> WriteSummary:
+    """Open the database at ``target`` (a URL or a SQLite path), write the run, close it."""
+    url = database_url(target)
+    engine = create_engine(url)
+    try:
+        return replace_articles(engine, sources, articles, prune=prune)
+    except sa.exc.SQLAlchemyError as exc:
+        detail = str(exc.orig) if isinstance(exc, sa.exc.DBAPIError) else str(exc)
+        raise StoreError(f"{display_url(url)}: {detail.strip().splitlines()[0]}") from exc
+    finally:
+        engine.dispose()
