@@ -62,6 +62,14 @@ def _sniff_binary(data: bytes) -> str | None:
     return None
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode(data: bytes) -> Decoded:
     """Decode page bytes to text, raising :class:`DecodeError` for non-text input."""
     if data.startswith(_GZIP_MAGIC):
@@ -80,10 +88,13 @@ def decode(data: bytes) -> Decoded:
     # An undeclared page is UTF-8 when its bytes are valid UTF-8, else windows-1252, the web's
     # legacy default (what browsers assume). Statistical detection alone misreads short Western
     # pages (cp775, windows-1250: "à" becomes "ŕ"); it still runs when windows-1252 cannot decode.
-    undeclared = (not data.startswith(_BOMS)
-                  and EncodingDetector.find_declared_encoding(data, is_html=True) is None)
-    dammit = UnicodeDammit(data, known_definite_encodings=_UNDECLARED if undeclared else [],
-                           is_html=True)
+    # Bytes that are valid UTF-8 are UTF-8 whatever the page declares: legacy text almost
+    # never forms valid multi-byte sequences, while pages re-saved as UTF-8 often keep an old
+    # windows-1252 declaration.
+    bom = data.startswith(_BOMS)
+    undeclared = not bom and EncodingDetector.find_declared_encoding(data, is_html=True) is None
+    known = ["utf-8"] if not bom and _is_utf8(data) else _UNDECLARED if undeclared else []
+    dammit = UnicodeDammit(data, known_definite_encodings=known, is_html=True)
     text = dammit.unicode_markup
     if text is None:
         raise DecodeError("could not decode bytes in any charset")

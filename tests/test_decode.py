@@ -86,13 +86,8 @@ _CHARSETS: list[Any] = [
                  id="stray control character removed"),
     pytest.param(Example(page("Take one\x0btablet\x0cdaily.").encode(), "Take one tablet daily."),
                  id="vertical tab and form feed are spaces"),
-    pytest.param(
-        Example(page(LEAFLET, META_1252).encode("utf-8"), LEAFLET),
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "the declared charset wins, as in browsers: UTF-8 bytes under a windows-1252 "
-            "declaration come out as mojibake ('Âµg'); preferring bytes that are valid UTF-8 "
-            "over the declaration would fix it")),
-        id="declared windows-1252 but actually utf-8"),
+    pytest.param(Example(page(LEAFLET, META_1252).encode("utf-8"), LEAFLET),
+                 id="declared windows-1252 but actually utf-8"),
 ]
 
 _REJECTS: list[Any] = [

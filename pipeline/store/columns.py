@@ -15,10 +15,12 @@ import enum
 import functools
 import types
 import typing
+from collections.abc import Iterable
 from typing import Any, Literal
 
 import annotated_types
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from pipeline.export import CHILD_TABLES, table_columns
 from pipeline.models import Article, Author, Comparison
@@ -35,6 +37,8 @@ class Column:
     enum: tuple[str, ...] | None = None
     minimum: float | None = None
     exclusive_minimum: float | None = None
+    min_length: int | None = None
+    """1 for text that may not be empty (the models' ``NonEmpty``)."""
     is_list: bool = False
     """A list of ``type`` values (only in Parquet: the tidy tables hold each item as a row)."""
 
@@ -91,6 +95,19 @@ def python_value(column: Column, value: Any) -> Any:
     return value
 
 
+def _flatten(metadata: Iterable[Any]) -> list[Any]:
+    """Single constraints (Ge, MinLen...) out of FieldInfo and StringConstraints groups."""
+    out: list[Any] = []
+    for item in metadata:
+        if isinstance(item, annotated_types.GroupedMetadata):
+            out.extend(item)
+        elif isinstance(item, FieldInfo):
+            out.extend(_flatten(item.metadata))
+        else:
+            out.append(item)
+    return out
+
+
 def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
     """(base type, whether None is allowed, constraint metadata) of one annotation."""
     metadata: list[Any] = []
@@ -99,8 +116,7 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation, *extra = typing.get_args(annotation)
-            for item in extra:
-                metadata.extend(getattr(item, "metadata", [item]))
+            metadata.extend(_flatten(extra))
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
             nullable = nullable or len(args) < len(typing.get_args(annotation))
@@ -115,9 +131,11 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
 
 def _column(name: str, annotation: Any, metadata: list[Any], required: bool) -> Column:
     base, nullable, extra = _unwrap(annotation)
-    constraints = [*metadata, *extra]
+    constraints = [*_flatten(metadata), *extra]
     minimum = next((c.ge for c in constraints if isinstance(c, annotated_types.Ge)), None)
     exclusive = next((c.gt for c in constraints if isinstance(c, annotated_types.Gt)), None)
+    min_length = next((c.min_length for c in constraints if isinstance(c, annotated_types.MinLen)),
+                      None)
     kind: ColumnType
     values: tuple[str, ...] | None = None
     if base is bool:
@@ -134,7 +152,7 @@ def _column(name: str, annotation: Any, metadata: list[Any], required: bool) -> 
         kind = "string"
     else:
         raise TypeError(f"no column type for {name}: {annotation!r}")
-    return Column(name, kind, required and not nullable, values, minimum, exclusive)
+    return Column(name, kind, required and not nullable, values, minimum, exclusive, min_length)
 
 
 def _field_column(model: type[BaseModel], field: str, name: str | None = None,
