@@ -184,6 +184,8 @@ _SLASH_RATE_RE = re.compile(
     r"\s*/\s*(?:d|day|24\s*h(?:ours?|rs?)?|dose|wk|week|month)(?!\w)", re.IGNORECASE
 )
 _WORDS_AHEAD = re.compile(r"(?:[\W_]*[^\W_]+){1,3}")
+_PHYSICAL_RE = re.compile(r"\s*(?:[.·⋅]\s*mol|(?:/[\w]+)?\s*\(\s*-?\d+(?:[.,]\d+)?\s*(?:℃|°\s*[CF]))",
+                          re.IGNORECASE)
 
 
 class _Quantity(NamedTuple):
@@ -222,6 +224,8 @@ def _quantities(text: str) -> list[_Quantity]:
             scale, end = factor / volume, per_volume.end()
         elif _SLASH_WORD_RE.match(text, end) and not _SLASH_RATE_RE.match(text, end):
             continue
+        elif _PHYSICAL_RE.match(text, end):
+            continue  # "151.2 g·mol-1", "7.2 g/kg (20 °C)": chemistry, not a dose
         if unit == "%" and not _form_follows(text, end):
             continue
         if not (match["between"] or match["n2"]):
@@ -248,11 +252,18 @@ def _form_follows(text: str, pos: int) -> bool:
     return bool(words and _lexicons().forms.pattern.search(text, pos, words.end()))
 
 
+def _tidy(value: float) -> float:
+    """A converted amount to six significant digits: "325 mg/10.15 mL" is 32.0197 mg/mL, not
+    32.01970443349754 (amounts as written are kept exactly)."""
+    return float(f"{value:.6g}")
+
+
 def _single(raw: str, unit: str, scale: float, start: int, end: int) -> list[_Quantity]:
     value = parse_number(raw)
     if value is None or not math.isfinite(value * scale):
         return []
-    return [_Quantity(value * scale, None, unit, start, end)]
+    amount = value if scale == 1.0 else _tidy(value * scale)
+    return [_Quantity(amount, None, unit, start, end)]
 
 
 def _range_or_singles(match: re.Match[str], unit: str, scale: float, end: int) -> list[_Quantity]:
@@ -265,6 +276,8 @@ def _range_or_singles(match: re.Match[str], unit: str, scale: float, end: int) -
     low, high = low * scale, high * scale
     if not (math.isfinite(low) and math.isfinite(high)):
         return []
+    if scale != 1.0:
+        low, high = _tidy(low), _tidy(high)
     if high > low:
         return [_Quantity(low, high, unit, match.start("n1"), end)]
     if high == low:
