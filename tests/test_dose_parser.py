@@ -105,6 +105,7 @@ _UNITS_IN_CONTEXT = [
     Example("5 mg/kg/dose", [d(5, unit="mg/kg")]),
     # Per volume: reduced to one mL (250 mg in 5 mL is 50 mg/mL).
     Example("250 mg/5 mL", [d(50, unit="mg/mL")]),
+    Example("325 mg/10.15 mL", [d(32.0197, unit="mg/mL")]),
     Example("125 mg per 5 ml", [d(25, unit="mg/mL")]),
     Example("10 mg / 1 mL", [d(10, unit="mg/mL")]),
     Example("1 g/10 mL", [d(100, unit="mg/mL")]),
@@ -329,6 +330,10 @@ _NUMBERS = [
 ]
 
 _NOT_DOSES = [
+    # Chemistry in infoboxes: molar masses and solubilities.
+    Example("Molar mass 151.165 g·mol-1", []),
+    Example("151.165 g.mol-1", []),
+    Example("solubility 7.21 g/kg (0 ℃), 12.78 g/kg (20 °C)", []),
     # Shares of patients and changes.
     Example("1% experienced nausea", []),
     Example("in 10% of patients", []),
