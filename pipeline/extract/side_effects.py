@@ -93,6 +93,20 @@ class _CategoryCues:
                     best = key
         return best[2] if best else None
 
+    def nearest(self, text: str, pos: int) -> str | None:
+        """The category whose cue stands closest to ``pos`` in the same clause: in "X is
+        common; very rarely, Y occurs" X is common and Y rare."""
+        start = max(text.rfind(";", 0, pos), text.rfind(":", 0, pos)) + 1
+        end = min((i for i in (text.find(";", pos), text.find(":", pos)) if i != -1),
+                  default=len(text))
+        best: tuple[int, int, str] | None = None
+        for cat, pattern in self.patterns:
+            for m in pattern.finditer(text, start, end):
+                key = (abs((m.start() + m.end()) // 2 - pos), -len(m.group(0)), cat)
+                if best is None or key[:2] < best[:2]:
+                    best = key
+        return best[2] if best else None
+
 
 @cache
 def _categories() -> _CategoryCues:
@@ -226,7 +240,8 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
             before = sentence[: mention.start]
             if mention.text.lower() in taken or _negated(before) or _PATIENT_CONTEXT.search(before):
                 continue  # "in people with kidney problems" is who, not what happens
-            category = _categories().find(sentence) or cb.category or "unspecified"
+            category = (_categories().nearest(sentence, mention.start) or cb.category
+                        or "unspecified")
             drug = col.ctx.drug_near(sentence, mention.start, cb)
             col.add(mention.text, category, sentence, drug, cb)
     return taken
@@ -266,11 +281,13 @@ def _item_terms(text: str, label: str | None) -> tuple[list[str], str | None] | 
             label = _LEAD_SYMBOLS.sub("", m.group(1))
     if label:
         rest = text.split(":", 1)[1].strip() if ":" in text else text[len(label):].strip()
-        terms = split_terms(_INSTANCES.sub("", rest)) if rest else []
+        lead = _INSTANCES.match(rest)  # "Rare instances of X, Y or Z"
+        terms = split_terms(rest[lead.end():] if lead else rest) if rest else []
         listed = plausible_list([trim_term(t) for t in terms]) and (
             len(terms) > 1 or not is_known_side_effect(trim_term(label)))
         if listed:  # "GI disturbance: diarrhea or constipation" names what follows the label
-            return share_words(terms), _categories().find(label)
+            return share_words(terms), _categories().find(label) or (
+                _categories().find(lead.group(0)) if lead else None)
         if is_known_side_effect(trim_term(label)) or not rest:
             return [label], None
     group = _GROUP_PARENS.match(text)
