@@ -47,7 +47,10 @@ _OPENER = re.compile(
     r"(?:(?:may|can|might|could|often|commonly)\s+)?"
     r"(?:include[sd]?|including|are|were|is|such as|like|e\.g\.|namely|:)\s*:?"
     r"|^\s*(?:(?:can|may|might|could|also|sometimes|rarely|occur|occurs|happen|be|been|seen|"
-    r"reported|that|which)[\s,]+){1,4}(?:such as|include[sd]?|including)\s*:?",
+    r"reported|that|which)[\s,]+){1,4}(?:such as|include[sd]?|including)\s*:?"
+    # "side effects, though uncommon (2-4% of users), can include ..."
+    r"|^\s*,[^,.;:]{1,80}?,\s*(?:(?:may|can|might|could|also|often)\s+){0,2}"
+    r"(?:include[sd]?|including|such as)\s*:?",
     re.I,
 )
 _SYMPTOMS_OF = re.compile(r"^\s+of\s+((?:[\w'-]+\s*){1,4})", re.I)
