@@ -143,10 +143,19 @@ def term_fields(term: str) -> tuple[str, str]:
     return normalized, normalize_side_effect(term).lower() or normalized
 
 
+_SEVERITY = re.compile(r"^(?:severe|serious|mild|moderate|significant|marked|sudden|possible)\s+",
+                       re.I)
+
+
+def known_effect(term: str) -> bool:
+    """A lexicon effect, also when graded: "severe birth defects" is birth defects."""
+    return is_known_side_effect(term) or is_known_side_effect(_SEVERITY.sub("", term))
+
+
 def plausible_list(terms: list[str]) -> bool:
     """A list read from prose names effects: at least half of its terms are known ones."""
     valid = [t for t in terms if valid_term(t)]
-    return bool(valid) and 2 * sum(1 for t in valid if is_known_side_effect(t)) >= len(valid)
+    return bool(valid) and 2 * sum(1 for t in valid if known_effect(t)) >= len(valid)
 
 
 def valid_term(term: str) -> bool:
