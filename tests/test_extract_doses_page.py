@@ -321,3 +321,10 @@ def test_a_range_is_ordered_and_keeps_its_sentence() -> None:
     (dose,) = page_doses("<h2>Dosage</h2><p>Take 900–1800 mg a day.</p>", _DEFAULT_H1)
     assert (dose["amount"], dose["amount_max"]) == (900, 1800)
     assert dose["text"] == "Take 900–1800 mg a day."
+
+
+def test_route_and_food_stated_once_reach_the_primary_drugs_doses() -> None:
+    html = page("<p>Gabapentin comes as 300 mg capsules.</p>"
+                "<p>It is taken by mouth, with or without food.</p>")
+    doses = [d for d in page_doses(html.decode(), _DEFAULT_H1) if d["amount"] == 300]
+    assert doses and all(d["route"] == "oral" and d["food"] == "with or without food" for d in doses)

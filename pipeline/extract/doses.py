@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pipeline.classify import Classified
 from pipeline.extract.context import PageContext
 from pipeline.models import Dose, DoseKind, Unit
-from pipeline.normalize.dose import DoseMention, parse_doses
+from pipeline.normalize.dose import DoseMention, administration, parse_doses
 from pipeline.text import split_sentences
 
 _SKIP_KINDS = frozenset({"author", "references", "pharmacokinetics"})
@@ -68,6 +68,31 @@ def doses_in(ctx: PageContext, text: str, drug_at: DrugAt, section: str | None,
     return out
 
 
+def _fill_administration(ctx: PageContext, records: list[Dose]) -> list[Dose]:
+    """A page that states one route and one food instruction for its drug, in a sentence of
+    its own, gives them to the primary drug's doses that do not say."""
+    routes: set[str] = set()
+    foods: set[str] = set()
+    for cb in ctx.blocks:
+        if cb.block.kind not in ("paragraph", "item") or cb.kind in _SKIP_KINDS:
+            continue
+        for sentence in split_sentences(cb.block.text):
+            if ctx.sentence_drug(sentence, cb) != ctx.primary:
+                continue
+            route, food = administration(sentence)
+            routes.update([route] if route else [])
+            foods.update([food] if food else [])
+    route = routes.pop() if len(routes) == 1 else None
+    food = foods.pop() if len(foods) == 1 else None
+    if ctx.primary is None or not (route or food):
+        return records
+    return [
+        d.model_copy(update={"route": d.route or route, "food": d.food or food})
+        if d.drug == ctx.primary else d
+        for d in records
+    ]
+
+
 def extract_doses(ctx: PageContext) -> list[Dose]:
     records: list[Dose] = []
     seen: set[tuple[object, ...]] = set()
@@ -89,6 +114,7 @@ def extract_doses(ctx: PageContext) -> list[Dose]:
             if key not in seen:
                 seen.add(key)
                 records.append(dose)
+    records = _fill_administration(ctx, records)
     # A headline ("Baclofen 20 mg: uses and dosage") usually repeats a strength the text
     # states; it adds a record only when the text does not.
     stated = {(d.drug, d.amount, d.amount_max, d.unit) for d in records}

@@ -695,3 +695,15 @@ def parse_doses(text: str) -> list[DoseMention]:
         )
         mentions.extend(_mentions(cues, group, zone))
     return mentions
+
+
+def administration(text: str) -> tuple[str | None, str | None]:
+    """The route and the food instruction a sentence states even without an amount.
+
+    "Normally it is taken orally, either with or without food" gives ("oral", "with or
+    without food"): pages often say how a drug is taken once, apart from its strengths.
+    """
+    lex = _lexicons()
+    routes = lex.routes.scan(text, 0, len(text))
+    food = lex.food.scan(text, 0, len(text))
+    return (routes[0].value if routes else None, food[0].value if food else None)
