@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: all extract test lint bench venv clean
+.PHONY: all extract fetch test lint bench venv clean
 
 all: extract
 
@@ -19,6 +19,11 @@ venv: $(STAMP)
 
 extract: $(STAMP)
 	$(BIN)/python -m pipeline extract raw --out output
+
+# make fetch URLS='urls.txt https://example.org/sitemap.xml' [FETCH_ARGS='--delay 5']
+fetch: $(STAMP)
+	@test -n "$(URLS)" || { echo "usage: make fetch URLS='URL | urls.txt | sitemap.xml ...'" >&2; exit 2; }
+	$(BIN)/python -m pipeline fetch $(URLS) --out raw $(FETCH_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

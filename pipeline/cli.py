@@ -6,19 +6,46 @@ import datetime as dt
 import json
 import logging
 import os
+import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import click
+from sqlalchemy import URL
 
 from pipeline import __version__
+from pipeline.console import (
+    RunSummary,
+    Verbosity,
+    configure_logging,
+    format_summary,
+    page_line,
+    progress,
+    show_progress,
+)
 from pipeline.export import atomic_write, write_outputs
-from pipeline.inputs import InputError, display_source, read_source, resolve_inputs
+from pipeline.inputs import InputError, display_source, read_source, resolve_inputs, source_urls
+from pipeline.logs import page_log
 from pipeline.models import Article, Reject
+from pipeline.report import write_report
 from pipeline.run import process_page
+from pipeline.store.parquet import write_parquet
+from pipeline.store.schema import write_schemas
+from pipeline.store.sql import (
+    SQLITE_NAME,
+    StoreError,
+    checked_url,
+    database_url,
+    display_url,
+    write_database,
+)
 
 log = logging.getLogger("pipeline")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class ArgumentError(click.ClickException):
@@ -27,28 +54,75 @@ class ArgumentError(click.ClickException):
     exit_code = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_STATUS = """\b
+Exit status:
+  0  finished (also when some inputs were rejected: they are in rejects.jsonl)
+  1  unexpected failure (a bug: the traceback says where)
+  2  unusable arguments (missing input, unwritable output, unknown option)"""
+
+_VERBOSITY = "medextract.verbosity"
+
+
+def _verbosity() -> Verbosity:
+    value: Verbosity = click.get_current_context().meta.get(_VERBOSITY, "normal")
+    return value
+
+
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[_VERBOSITY] = param.name  # ctx.meta is shared by the group and subcommand
+        configure_logging(_verbosity())
+
+
+def verbosity_options(f: Callable[P, R]) -> Callable[P, R]:
+    """-q/--quiet and -v/--verbose, accepted before or after the subcommand."""
+    f = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_verbosity,
+                     help="Log every page (records, rejects) as it is processed.")(f)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_verbosity,
+                        help="Print only errors: no progress bar, warnings or summary.")(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_STATUS)
 @click.version_option(__version__, prog_name="medextract")
-@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Also print each page's warnings.")
-def main(quiet: bool, verbose: bool) -> None:
-    """Turn medication-article web pages into clean, typed datasets."""
-    level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+@verbosity_options
+def main() -> None:
+    """Turn medication-article web pages into clean, typed datasets.
+
+    \b
+    Examples:
+      python -m pipeline extract                      # raw/ -> output/ (+ output/report.html)
+      python -m pipeline inspect raw/01-gabapentin-300mg-blog.html
+      python -m pipeline fetch urls.txt --out raw/
+      python -m pipeline extract --quiet pages/ --out data/
+      python -m pipeline COMMAND --help               # options and examples of a command
+    """
+    configure_logging(_verbosity())
 
 
-@main.command()
+@main.command(epilog=EXIT_STATUS)
 @click.argument("inputs", nargs=-1)
 @click.option("--out", "out", default="output", show_default=True,
-              help="Directory for the datasets.")
-def extract(inputs: tuple[str, ...], out: str) -> None:
+              help="Directory for the datasets (also OUT/medications.sqlite).")
+@click.option("--db", "db", metavar="URL",
+              help="Also write the tables to this database: postgresql://USER@HOST/DB, "
+                   "sqlite:///PATH or a .sqlite file path.")
+@click.option("--prune", is_flag=True,
+              help="Delete from the databases the articles whose source is not an input of "
+                   "this run.")
+@verbosity_options
+def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool) -> None:
     """Extract records from HTML files, directories (recursive) or globs (default: raw/).
+
+    Every run writes CSV, JSON and Parquet files, their schemas and OUT/medications.sqlite.
+    The databases keep articles across runs: each input's rows are replaced, never
+    duplicated; --prune removes the articles of inputs that are gone.
 
     \b
     Examples:
       python -m pipeline extract                    # raw/ -> output/
       python -m pipeline extract pages/ --out data/
       python -m pipeline extract 'site/**/*.html'
+      python -m pipeline extract raw/ --db postgresql://me@localhost/meds --prune
     """
     started = time.monotonic()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -56,6 +130,12 @@ def extract(inputs: tuple[str, ...], out: str) -> None:
         sources = resolve_inputs(inputs or ("raw",))
     except InputError as exc:
         raise ArgumentError(str(exc)) from exc
+    db_url = None
+    if db is not None:
+        try:
+            db_url = checked_url(db)
+        except StoreError as exc:
+            raise ArgumentError(str(exc)) from exc
     out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
         raise ArgumentError(f"output path is not a directory: {out_dir}")
@@ -64,24 +144,31 @@ def extract(inputs: tuple[str, ...], out: str) -> None:
         if not os.access(out_dir, os.W_OK):
             raise PermissionError(f"output directory is not writable: {out_dir}")
     except OSError as exc:
-        raise click.ClickException(f"cannot write to {out_dir}: {exc}") from exc
+        raise ArgumentError(f"cannot write to {out_dir}: {exc}") from exc
 
     articles: list[Article] = []
     rejects: list[Reject] = []
-    for path in sources:
-        source = display_source(path)
+    urls = source_urls(sources)  # pages stored by `fetch` are known by their URL
+    verbosity = _verbosity()
+    for path in progress(sources, show_progress(len(sources), verbosity)):
+        source = urls.get(path) or display_source(path)
         try:
             data = read_source(path)
         except OSError as exc:
             reason = f"cannot read input: {exc.strerror or exc}"
-            log.warning("%s: read: %s", source, reason)
+            page_log(log, source, "read").warning("%s", reason)
             rejects.append(Reject(source=source, stage="read", reason=reason))
             continue
-        result = process_page(source, data)
+        result = process_page(source, data, url=urls.get(path))
+        page_log(log, source, "done").info("%s", page_line(result))
         rejects.extend(result.rejects)
         if result.article is not None:
             articles.append(result.article)
     counts = write_outputs(out_dir, articles, rejects)
+    write_parquet(out_dir, articles)
+    write_schemas(out_dir)
+    names = [urls.get(path) or display_source(path) for path in sources]
+    _write_database(out_dir / SQLITE_NAME, names, articles, prune, rebuild=True)
     manifest = {
         "program": "medextract",
         "version": __version__,
@@ -92,8 +179,146 @@ def extract(inputs: tuple[str, ...], out: str) -> None:
         "rows": counts,
     }
     atomic_write(out_dir / "run.json", [json.dumps(manifest, indent=2) + "\n"])
-    click.echo(f"{len(sources)} pages: {len(articles)} articles, {counts['rejects']} rejects "
-               f"-> {out_dir}", err=True)
+    write_report(out_dir / "report.html", articles, rejects, counts, len(sources), __version__)
+    if db_url is not None:
+        _write_database(db_url, names, articles, prune, rebuild=False)
+    if verbosity != "quiet":
+        summary = RunSummary(len(sources), len(articles), counts, rejects,
+                             time.monotonic() - started, str(out_dir))
+        click.echo(format_summary(summary), err=True)
+        click.echo(f"report: {out_dir / 'report.html'}", err=True)
+
+
+def _write_database(target: Path | URL, sources: list[str], articles: list[Article], prune: bool,
+                    rebuild: bool) -> None:
+    try:
+        summary = write_database(target, sources, articles, prune=prune, rebuild=rebuild)
+    except StoreError as exc:
+        raise click.ClickException(f"cannot write the database: {exc}") from exc
+    log.info("%s: %d articles written, %d pruned", display_url(database_url(target)),
+             summary.articles, summary.pruned)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--out", default="raw", show_default=True,
+              help="Directory for the pages (named by hash) and manifest.jsonl.")
+@click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
+              help="A sitemap or sitemap index URL whose name does not end in .xml (repeatable).")
+@click.option("--user-agent", default=None, metavar="TEXT",
+              help="User-Agent header; its first word is the robots.txt token. Default: "
+                   "medextract/VERSION (...); put a contact URL or address in it.")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Minimum seconds between requests to one host (Crawl-delay may raise it).")
+@click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Requests in flight in all.")
+@click.option("--per-host", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Requests in flight to one host.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Retries after a connection error, 429 or 5xx (exponential backoff, jitter).")
+@click.option("--max-retry-after", type=click.FloatRange(min=0), default=120.0,
+              show_default=True, help="Give up on a URL whose Retry-After is longer (seconds).")
+@click.option("--connect-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
+              show_default=True, help="Seconds to open a connection.")
+@click.option("--read-timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Seconds without data before a request fails.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=20 * 1024 * 1024,
+              show_default=True, help="Largest page body; a bigger one is abandoned.")
+@click.option("--max-redirects", type=click.IntRange(min=0), default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Fetch at most this many pages.")
+@click.option("--allow-private", is_flag=True,
+              help="Allow loopback, private and link-local addresses (tests, intranets).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST",
+              help="Allow this host even if it resolves to a private address (repeatable).")
+def fetch(inputs: tuple[str, ...], out: str, sitemaps: tuple[str, ...], user_agent: str | None,
+          delay: float, concurrency: int, per_host: int, retries: int, max_retry_after: float,
+          connect_timeout: float, read_timeout: float, max_bytes: int, max_redirects: int,
+          limit: int | None, allow_private: bool, allow_hosts: tuple[str, ...]) -> None:
+    """Download pages politely into OUT, for `extract` to read.
+
+    INPUTS: page URLs, sitemap URLs (.xml, .xml.gz), local sitemap files, or text files of
+    URLs (one per line, # comments). robots.txt is obeyed, private addresses are refused,
+    and OUT/manifest.jsonl maps each stored page to its URL. Fetching into the same OUT
+    again sends conditional requests: unchanged pages are not downloaded twice.
+
+    \b
+    Examples:
+      python -m pipeline fetch https://example.org/drugs/baclofen.html
+      python -m pipeline fetch urls.txt --out raw/ --user-agent 'medbot/1.0 (+mailto:me@example.org)'
+      python -m pipeline fetch https://example.org/sitemap_index.xml --limit 200
+      python -m pipeline fetch --sitemap https://example.org/sitemap --delay 5
+      python -m pipeline extract raw/ --out output/     # then: source/url are the URLs
+    """
+    # imported here so that `extract` does not load the HTTP stack
+    from pipeline.fetch.config import DEFAULT_USER_AGENT, FetchConfig
+    from pipeline.fetch.crawler import describe, run_fetch
+    from pipeline.fetch.targets import TargetError, read_targets
+
+    if not inputs and not sitemaps:
+        raise ArgumentError("nothing to fetch: give URLs, sitemaps or files of URLs")
+    try:
+        targets = read_targets(inputs, sitemaps)
+    except TargetError as exc:
+        raise ArgumentError(str(exc)) from exc
+    out_dir = Path(out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ArgumentError(f"output path is not a directory: {out_dir}")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(out_dir, os.W_OK):
+            raise PermissionError(f"output directory is not writable: {out_dir}")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write to {out_dir}: {exc}") from exc
+    config = FetchConfig(
+        user_agent=user_agent or DEFAULT_USER_AGENT, delay=delay, concurrency=concurrency,
+        per_host=per_host, retries=retries, max_retry_after=max_retry_after,
+        connect_timeout=connect_timeout, read_timeout=read_timeout, max_bytes=max_bytes,
+        max_redirects=max_redirects, limit=limit, allow_private=allow_private,
+        allow_hosts=frozenset(h.lower().strip("[]") for h in allow_hosts),
+    )
+    summary = run_fetch(targets, config, out_dir)
+    click.echo(describe(summary, out_dir), err=True)
+
+
+@main.command("inspect", epilog=EXIT_STATUS)
+@click.argument("page")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@click.option("--width", type=click.IntRange(min=40), default=None,
+              help="Cut lines to this width (default: the terminal's; no cut when piped).")
+@verbosity_options
+def inspect_command(page: str, as_json: bool, width: int | None) -> None:
+    """Explain one page: its sections and why, their records, what was removed.
+
+    Runs PAGE through every stage exactly as `extract` does and prints the metadata found
+    (title, drug, author, dates); each section heading with how it was recognised (h2, bold
+    line, label, dt, table header...), the kind and side-effect category it was classified
+    as and why (the lexicon phrase that matched, or the heading it inherits from); the
+    records each section produced with their evidence; what was removed as boilerplate
+    (tag, class/id, reason, text); and the page's rejects. Nothing is written.
+
+    \b
+    Examples:
+      python -m pipeline inspect raw/01-gabapentin-300mg-blog.html
+      python -m pipeline inspect page.html | less -S
+      python -m pipeline inspect page.html --json | jq '.sections[] | {heading, kind, why}'
+    """
+    from pipeline.inspect import inspect_page, render_text, to_json
+
+    if not os.path.lexists(page):
+        raise ArgumentError(f"input not found: {page}")
+    try:
+        data = read_source(page)
+    except OSError as exc:
+        raise ArgumentError(f"cannot read {page}: {exc.strerror or exc}") from exc
+    url = source_urls([page]).get(page)
+    inspection = inspect_page(url or display_source(page), data, url=url)
+    if as_json:
+        click.echo(to_json(inspection))
+        return
+    if width is None and sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    click.echo(render_text(inspection, width=width or 10**6), nl=False)
 
 
 if __name__ == "__main__":

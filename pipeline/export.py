@@ -172,9 +172,13 @@ def atomic_write(path: Path, chunks: Iterable[str]) -> None:
 def _csv_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    # the writer quotes only the terminator's characters, but readers also end a row at a
+    # bare carriage return: a row holding one is written with every cell quoted
+    quoting_writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_csv_value(row.get(c)) for c in columns])
+        cells = [_csv_value(row.get(c)) for c in columns]
+        (quoting_writer if any("\r" in cell for cell in cells) else writer).writerow(cells)
         if buf.tell() > 1 << 16:
             yield buf.getvalue()
             buf.seek(0)

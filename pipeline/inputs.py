@@ -2,7 +2,8 @@
 
 A directory is searched recursively for ``*.html`` / ``*.htm``, without following symbolic
 links (a link loop cannot trap the run). Sources keep the path as the user wrote it, joined
-with the path inside a directory, because ``source`` is how records are traced back.
+with the path inside a directory, because ``source`` is how records are traced back; a page
+that ``pipeline fetch`` stored is traced back to its URL instead (:func:`source_urls`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from pipeline.fetch.manifest import page_urls
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -54,6 +57,26 @@ def resolve_inputs(args: Sequence[str]) -> list[str]:
             seen.add(key)
             unique.append(s)
     return unique
+
+
+def source_urls(sources: Sequence[str]) -> dict[str, str]:
+    """The URL each fetched page came from: source -> final URL after redirects.
+
+    ``pipeline fetch`` stores pages under hashed names with ``manifest.jsonl`` beside them;
+    a source listed in the manifest of its own directory is known by its URL, which then
+    stands in for the file name as the page's ``source``. Sources with no manifest entry are
+    left out.
+    """
+    by_dir: dict[str, dict[str, str]] = {}
+    urls = {}
+    for source in sources:
+        directory = os.path.dirname(source) or "."
+        if directory not in by_dir:
+            by_dir[directory] = page_urls(Path(directory))
+        url = by_dir[directory].get(os.path.normpath(source))
+        if url is not None:
+            urls[source] = url
+    return urls
 
 
 def display_source(source: str) -> str:

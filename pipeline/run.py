@@ -14,8 +14,8 @@ from pathlib import PurePath
 
 from lxml.html import HtmlElement
 
-from pipeline.boilerplate import strip_boilerplate
-from pipeline.classify import classify
+from pipeline.boilerplate import Removed, strip_boilerplate
+from pipeline.classify import Classified, classify
 from pipeline.decode import DecodeError, decode
 from pipeline.extract.benefits import extract_benefits
 from pipeline.extract.citations import extract_citations
@@ -24,13 +24,14 @@ from pipeline.extract.conditions import extract_conditions
 from pipeline.extract.context import PageContext
 from pipeline.extract.doses import extract_doses
 from pipeline.extract.drug import primary_drug
-from pipeline.extract.metadata import extract_metadata
+from pipeline.extract.metadata import Metadata, extract_metadata
 from pipeline.extract.side_effects import extract_side_effects
 from pipeline.extract.warnings import extract_warnings
+from pipeline.logs import page_log
 from pipeline.models import Article, Author, Reject
 from pipeline.normalize.drugs import lexicon
 from pipeline.parse import ParseError, parse
-from pipeline.segment import segment
+from pipeline.segment import Block, segment
 from pipeline.tables import resolve_tables
 from pipeline.validate import build
 
@@ -42,11 +43,24 @@ _MEDICAL_KINDS = frozenset({"side_effects", "dosage", "uses", "warnings"})
 (a page in a script the drug lexicon does not cover)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Stages:
+    """What the stages made of a page on the way to its records, kept for ``inspect``."""
+
+    meta: Metadata
+    removed: list[Removed]
+    blocks: list[Block]
+    classified: list[Classified]
+    title: str
+    drug: str | None
+
+
 @dataclass(slots=True)
 class PageResult:
     source: str
     article: Article | None = None
     rejects: list[Reject] = field(default_factory=list)
+    stages: Stages | None = None
 
 
 def article_id(source: str, data: bytes) -> str:
@@ -79,13 +93,17 @@ def _dedupe_side_effects_across(article_fields: dict[str, object]) -> None:
     article_fields["side_effects"] = kept
 
 
-def process_page(source: str, data: bytes) -> PageResult:
-    """Run every stage on one page; never raises for bad input, it rejects it instead."""
+def process_page(source: str, data: bytes, url: str | None = None) -> PageResult:
+    """Run every stage on one page; never raises for bad input, it rejects it instead.
+
+    ``url``: where the page was fetched from, the article's ``url`` when the page names no
+    canonical URL of its own.
+    """
     result = PageResult(source=source)
     aid = article_id(source, data)
 
     def reject(stage: str, reason: str) -> PageResult:
-        log.warning("%s: %s: %s", source, stage, reason)
+        page_log(log, source, stage).warning("%s", reason)
         result.rejects.append(Reject(source=source, stage=stage, reason=reason, article_id=aid))
         return result
 
@@ -99,15 +117,16 @@ def process_page(source: str, data: bytes) -> PageResult:
         return reject("parse", str(exc))
 
     try:
-        return _extract(source, aid, root, result)
+        return _extract(source, aid, root, result, url)
     except RecursionError:
         return reject("segment", "document nested too deeply to process")
     except Exception as exc:  # a bug must cost one page, never the run
-        log.exception("%s: extract failed", source)
+        page_log(log, source, "extract").exception("extract failed")
         return reject("extract", f"internal error: {type(exc).__name__}: {exc}")
 
 
-def _extract(source: str, aid: str, root: HtmlElement, result: PageResult) -> PageResult:
+def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
+             fetched_url: str | None) -> PageResult:
     meta = extract_metadata(root)
     content = strip_boilerplate(root, meta.title)
     blocks = resolve_tables(segment(content.root), lexicon().canonical)
@@ -119,6 +138,7 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult) -> Pa
     drug = primary_drug([title, meta.h1], meta.jsonld_names, [b.text for b in blocks])
     classified = classify(blocks, title=meta.title, drug_of=_single_drug)
     ctx = PageContext(blocks=classified, primary=drug, source=source)
+    result.stages = Stages(meta, content.removed, blocks, classified, title, drug)
 
     comparisons = extract_comparisons(ctx)
     fields: dict[str, object] = {
@@ -141,7 +161,7 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult) -> Pa
         lexicon().find(b.text) or lexicon().find_classes(b.text) for b in blocks[:300]
     ):
         reason = "not a medication article: no drug, dose, side effect or comparison found"
-        log.warning("%s: classify: %s", source, reason)
+        page_log(log, source, "classify").warning("%s", reason)
         result.rejects.append(Reject(source=source, stage="classify", reason=reason,
                                      article_id=aid))
         return result
@@ -155,7 +175,7 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult) -> Pa
         source,
         article_id=aid,
         source=source,
-        url=meta.url,
+        url=meta.url or fetched_url,
         title=title,
         description=meta.description,
         site_name=meta.site_name,

@@ -151,8 +151,8 @@ def test_pandas_loads_articles_jsonl_as_in_the_readme(out: Path) -> None:
 
 def test_two_runs_give_byte_identical_datasets(runs: tuple[Path, Path, Path]) -> None:
     _, first, second = runs
-    names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir())
+    names = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
     differing = [n for n in names
                  if n != "run.json" and (first / n).read_bytes() != (second / n).read_bytes()]
     assert not differing

@@ -129,11 +129,18 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
             return annotation, nullable, metadata
 
 
+def _number(bound: object) -> float:
+    if not isinstance(bound, int | float):
+        raise TypeError(f"a bound that is not a number: {bound!r}")
+    return bound
+
+
 def _column(name: str, annotation: Any, metadata: list[Any], required: bool) -> Column:
     base, nullable, extra = _unwrap(annotation)
     constraints = [*_flatten(metadata), *extra]
-    minimum = next((c.ge for c in constraints if isinstance(c, annotated_types.Ge)), None)
-    exclusive = next((c.gt for c in constraints if isinstance(c, annotated_types.Gt)), None)
+    minimum = next((_number(c.ge) for c in constraints if isinstance(c, annotated_types.Ge)), None)
+    exclusive = next((_number(c.gt) for c in constraints if isinstance(c, annotated_types.Gt)),
+                     None)
     min_length = next((c.min_length for c in constraints if isinstance(c, annotated_types.MinLen)),
                       None)
     kind: ColumnType

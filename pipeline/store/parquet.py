@@ -31,7 +31,7 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
 }
 
 
-def _field(column: Column) -> pa.Field:
+def _field(column: Column) -> pa.Field[Any]:
     kind = _ARROW_TYPES[column.type]
     if column.is_list:
         return pa.field(column.name, pa.list_(pa.field("item", kind, nullable=False)),

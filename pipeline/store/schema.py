@@ -23,6 +23,8 @@ from pipeline.models import Article, Reject
 from pipeline.store.columns import Column, Table, tables
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+"""Data Package v2: field-level missing values and exclusive minimums."""
 
 
 def _every_key_required(schema: dict[str, Any]) -> dict[str, Any]:
@@ -97,14 +99,14 @@ def _frictionless_field(column: Column) -> dict[str, Any]:
 
 
 def datapackage() -> dict[str, Any]:
-    """A Frictionless tabular data package describing every ``TABLE.csv``."""
+    """A Frictionless data package (v2) describing every ``TABLE.csv`` as a table."""
     specs = tables()
     resources = []
     for table in specs.values():
         resources.append({
             "name": table.name,
+            "type": "table",
             "path": f"{table.name}.csv",
-            "profile": "tabular-data-resource",
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
@@ -122,7 +124,7 @@ def datapackage() -> dict[str, Any]:
             },
         })
     return {
-        "profile": "tabular-data-package",
+        "$schema": DATAPACKAGE_PROFILE,
         "name": "medextract",
         "title": "Records extracted from medication articles",
         "description": ("Tidy tables: one row per record, article_id on every row. Text cells "

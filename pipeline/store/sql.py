@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,10 @@ from pipeline.export import article_rows
 from pipeline.models import Article
 from pipeline.store.columns import Column, python_value, tables
 
+log = logging.getLogger(__name__)
+
+SQLITE_NAME = "medications.sqlite"
+"""The database every run writes into its output directory."""
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 _PRUNE_BATCH = 500
@@ -45,7 +50,7 @@ class WriteSummary:
     """Articles deleted because their source was not among the run's inputs."""
 
 
-def database_url(target: str | Path) -> sa.URL:
+def database_url(target: str | Path | sa.URL) -> sa.URL:
     """A SQLAlchemy URL from a database URL or a SQLite file path.
 
     ``postgresql://`` and ``postgres://`` select psycopg 3 (``postgresql+psycopg://``).
@@ -55,12 +60,27 @@ def database_url(target: str | Path) -> sa.URL:
     >>> database_url("output/medications.sqlite").render_as_string()
     'sqlite:///output/medications.sqlite'
     """
+    if isinstance(target, sa.URL):
+        return target
     text = str(target)
     if "://" not in text:
         return sa.URL.create("sqlite", database=text)
-    url = sa.make_url(text)
+    try:
+        url = sa.make_url(text)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(f"not a database URL: {text}") from exc
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def checked_url(target: str | Path | sa.URL) -> sa.URL:
+    """:func:`database_url`, once its dialect and driver are known to be installed."""
+    url = database_url(target)
+    try:
+        sa.create_engine(url).dispose()
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot use {display_url(url)}: {exc}") from exc
     return url
 
 
@@ -77,8 +97,7 @@ def _enable_sqlite_foreign_keys(dbapi_connection: DBAPIConnection, _: Connection
 
 
 def create_engine(target: str | Path | sa.URL) -> sa.Engine:
-    url = target if isinstance(target, sa.URL) else database_url(target)
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(database_url(target))
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine
@@ -125,22 +144,53 @@ def metadata() -> sa.MetaData:
                 table.append_constraint(sa.CheckConstraint(
                     table.c[column.name] > column.exclusive_minimum,
                     name=f"ck_{spec.name}_{column.name}"))
-        for name in spec.indexes:
-            sa.Index(f"ix_{spec.name}_{name}", table.c[name])
     return meta
 
 
-def ensure_schema(engine: sa.Engine) -> None:
-    """Create the missing tables; refuse a database whose tables have other columns."""
-    meta = metadata()
-    meta.create_all(engine)
+@functools.cache
+def indexes() -> tuple[sa.Index, ...]:
+    """The indexes of every table, in a fixed order.
+
+    They are kept out of ``Table.indexes``, a set: ``create_all`` would emit them in an order
+    that varies with the hash seed, and two identical runs would give different SQLite files.
+    """
+    out = []
+    for spec in tables().values():
+        table = metadata().tables[spec.name]
+        for name in spec.indexes:
+            index = sa.Index(f"ix_{spec.name}_{name}", table.c[name])
+            table.indexes.discard(index)
+            out.append(index)
+    return tuple(out)
+
+
+def _mismatch(engine: sa.Engine) -> str | None:
     inspector = sa.inspect(engine)
-    for name, table in meta.tables.items():
+    present = set(inspector.get_table_names())
+    for name, table in metadata().tables.items():
+        if name not in present:
+            continue
         found = [c["name"] for c in inspector.get_columns(name)]
         expected = [c.name for c in table.columns]
         if found != expected:
-            raise StoreError(f"table {name} in {display_url(engine.url)} has columns {found}, "
-                             f"this version writes {expected}: drop the table or use a new database")
+            return f"table {name} has columns {found}, this version writes {expected}"
+    return None
+
+
+def ensure_schema(engine: sa.Engine, rebuild: bool = False) -> None:
+    """Create the missing tables. Tables with other columns (written by another version) are
+    dropped and created anew with ``rebuild``, else the database is refused."""
+    problem = _mismatch(engine)
+    if problem and rebuild:
+        log.warning("%s: %s: rebuilding its tables", display_url(engine.url), problem)
+        metadata().drop_all(engine)
+    elif problem:
+        raise StoreError(f"{display_url(engine.url)}: {problem}: drop the tables or use "
+                         "another database")
+    with engine.begin() as conn:
+        metadata().create_all(conn)
+        for index in indexes():
+            index.create(conn, checkfirst=True)
 
 
 def _insert_rows(table: sa.Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -155,14 +205,14 @@ def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def replace_articles(engine: sa.Engine, sources: Sequence[str], articles: Sequence[Article],
-                     prune: bool = False) -> WriteSummary:
+                     prune: bool = False, rebuild: bool = False) -> WriteSummary:
     """Make the database hold, for every source of this run, exactly this run's records.
 
     ``sources`` are all of the run's inputs, also those that were rejected: a page that is no
     longer an article loses the rows it had. With ``prune``, articles from any other source
     are deleted too, so the database holds this run's articles and nothing else.
     """
-    ensure_schema(engine)
+    ensure_schema(engine, rebuild=rebuild)
     meta = metadata()
     head = meta.tables["articles"]
     by_source = {a.source: a for a in articles}
@@ -186,13 +236,14 @@ def replace_articles(engine: sa.Engine, sources: Sequence[str], articles: Sequen
     return WriteSummary(articles=len(by_source), pruned=pruned)
 
 
-def write_database(target: str | Path, sources: Sequence[str], articles: Sequence[Article],
-                   prune: bool = False) -> WriteSummary:
+def write_database(target: str | Path | sa.URL, sources: Sequence[str],
+                   articles: Sequence[Article], prune: bool = False,
+                   rebuild: bool = False) -> WriteSummary:
     """Open the database at ``target`` (a URL or a SQLite path), write the run, close it."""
     url = database_url(target)
     engine = create_engine(url)
     try:
-        return replace_articles(engine, sources, articles, prune=prune)
+        return replace_articles(engine, sources, articles, prune=prune, rebuild=rebuild)
     except sa.exc.SQLAlchemyError as exc:
         detail = str(exc.orig) if isinstance(exc, sa.exc.DBAPIError) else str(exc)
         raise StoreError(f"{display_url(url)}: {detail.strip().splitlines()[0]}") from exc
