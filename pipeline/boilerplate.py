@@ -87,7 +87,7 @@ def _drop(el: html.HtmlElement, reason: str, removed: list[Removed]) -> None:
     parent = el.getparent()
     if parent is None:
         return
-    text = " ".join(el.text_content().split())[:120] if reason != "tag" else ""
+    text = " ".join(" ".join(el.itertext()).split())[:120] if reason != "tag" else ""
     if text or reason != "tag":
         removed.append(Removed(el.tag, _label(el), reason, text))
     el.drop_tree()  # keeps the tail text, which belongs to the parent
