@@ -28,7 +28,7 @@ from pipeline.extract.metadata import Metadata, extract_metadata
 from pipeline.extract.side_effects import extract_side_effects
 from pipeline.extract.warnings import extract_warnings
 from pipeline.logs import page_log
-from pipeline.models import Article, Author, Reject
+from pipeline.models import Article, Author, Reject, SideEffect
 from pipeline.normalize.drugs import lexicon
 from pipeline.parse import ParseError, parse
 from pipeline.segment import Block, segment
@@ -81,16 +81,16 @@ def _single_drug(text: str) -> str | None:
     return names.pop() if len(names) == 1 else None
 
 
-def _dedupe_side_effects_across(article_fields: dict[str, object]) -> None:
+def _first_of_each(side_effects: list[SideEffect]) -> list[SideEffect]:
     """Comparison rows repeat list terms; keep the first record of each (drug, term, category)."""
     seen: set[tuple[object, ...]] = set()
     kept = []
-    for se in article_fields["side_effects"]:  # type: ignore[attr-defined]
+    for se in side_effects:
         key = (se.drug, se.term_canonical, se.category)
         if key not in seen:
             seen.add(key)
             kept.append(se)
-    article_fields["side_effects"] = kept
+    return kept
 
 
 def process_page(source: str, data: bytes, url: str | None = None) -> PageResult:
@@ -141,21 +141,20 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
     result.stages = Stages(meta, content.removed, blocks, classified, title, drug)
 
     comparisons = extract_comparisons(ctx)
-    fields: dict[str, object] = {
+    doses = extract_doses(ctx) + comparisons.doses
+    side_effects = _first_of_each(extract_side_effects(ctx) + comparisons.side_effects)
+    records = {
         "conditions": extract_conditions(ctx),
-        "doses": extract_doses(ctx) + comparisons.doses,
+        "doses": doses,
         "benefits": extract_benefits(ctx),
-        "side_effects": extract_side_effects(ctx) + comparisons.side_effects,
+        "side_effects": side_effects,
         "warnings": extract_warnings(ctx),
         "comparisons": comparisons.rows,
     }
-    _dedupe_side_effects_across(fields)
     result.rejects.extend(ctx.rejects)
 
     # a dose tied to no drug is only a number and a unit ("250 g flour"): not evidence enough
-    has_records = bool(fields["side_effects"] or fields["comparisons"]) or any(
-        d.drug for d in fields["doses"]  # type: ignore[attr-defined]
-    )
+    has_records = bool(side_effects or comparisons.rows) or any(d.drug for d in doses)
     medical_sections = any(cb.kind in _MEDICAL_KINDS for cb in classified)
     if drug is None and not has_records and not medical_sections and not any(
         lexicon().find(b.text) or lexicon().find_classes(b.text) for b in blocks[:300]
@@ -185,6 +184,6 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
         drug=drug,
         author=author,
         citations=extract_citations(" ".join(body_texts)),
-        **fields,
+        **records,
     )
     return result
