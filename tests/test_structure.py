@@ -509,3 +509,15 @@ def test_any_page_never_raises_and_keeps_evidence(body: str, wrapped: bool) -> N
     assert all(text.strip() for text in evidence)
     for dose in art.doses:
         assert dose.amount_max is None or dose.amount_max >= dose.amount
+
+
+def test_tab_panels_take_their_tab_label_as_heading() -> None:
+    """A panel of side effects whose only heading is its tab still reads as side effects."""
+    body = ('<ul class="nav nav-tabs"><li><a href="#t1">Overview</a></li>'
+            '<li><a href="#t2">Side effects</a></li><li><a href="#t3">Dosage</a></li></ul>'
+            '<div class="tab-content"><div id="t1"><p>Baclofen relaxes muscles.</p></div>'
+            '<div id="t2"><ul><li>Drowsiness</li><li>Dizziness</li><li>Nausea</li></ul></div>'
+            '<div id="t3"><p>Take 5 mg three times a day.</p></div></div>')
+    art = article(page(body))
+    assert {s["term_normalized"] for s in art["side_effects"]} == {"drowsiness", "dizziness", "nausea"}
+    assert {s["section"] for s in art["side_effects"]} == {"Side effects"}
