@@ -22,7 +22,8 @@ from importlib import resources
 from pipeline.segment import PSEUDO_LEVEL, Block
 
 NEUTRAL = frozenset(
-    {"overview", "faq", "references", "storage", "pharmacokinetics", "title", "table", "drawbacks"}
+    {"overview", "faq", "references", "storage", "pharmacokinetics", "title", "table", "drawbacks",
+     "symptoms"}
 )
 """Kinds that name a section but ask no extractor to read it specially."""
 
@@ -142,7 +143,8 @@ def classify(
             and i + 1 < len(blocks) and blocks[i + 1].kind == "item"
         )
         if introduces_list or (block.kind == "paragraph" and _looks_like_heading(block)):
-            block = Block("heading", block.text.rstrip(":"), PSEUDO_LEVEL, "line")
+            source = "lead-in" if introduces_list and len(block.text.split()) > 6 else "line"
+            block = Block("heading", block.text.rstrip(":"), PSEUDO_LEVEL, source)
         if block.kind == "boundary":
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
@@ -155,6 +157,8 @@ def classify(
             is_title = block.level == 1 or (title_norm and normalize_heading(block.text) == title_norm)
             if is_title and (hc.named != 1 or len(block.text.split()) > _MAX_SECTION_TITLE_WORDS):
                 hc = HeadingClass("title", None)  # the headline names the page, not a section
+            elif hc.kind in NEUTRAL and block.source == "lead-in":
+                hc = HeadingClass(None, hc.category, hc.named)  # a lead-in sentence, not a topic
             elif hc.kind is None and block.source in _TABLE_SOURCES:
                 hc = HeadingClass("table", hc.category)  # a column name does not extend a section
             drug = drug_of(block.text) if drug_of else None

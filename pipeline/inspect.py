@@ -36,6 +36,7 @@ RECOGNISED_AS = {
     "caption": "table caption",
     "row-header": "table row header",
     "line": "short line naming a section, or a line ending with ':' before a list",
+    "lead-in": "sentence ending with ':' before a list (a neutral topic in it does not count)",
 }
 """How the segmenter (``Block.source``) and classify (``line``) recognised a heading."""
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pipeline.classify import NEUTRAL, Classified
+from pipeline.classify import Classified
 from pipeline.extract.context import PageContext, cues, phrase_pattern
 from pipeline.models import SideEffect, SideEffectCategory
 from pipeline.normalize.terms import (
@@ -80,6 +80,7 @@ _CATEGORY_WORDS = frozenset(
      "overdose", "overdosage", "withdrawal", "toxicity"}
 )
 _MAX_TERM_WORDS = 7
+_MIN_CONTENT_LIST = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,27 +343,33 @@ def _term_item(text: str) -> bool:
     return 0 < len(words) <= 10 and not _NOT_TERM.match(text) and not re.search(r"[.!?]\s+\S", text)
 
 
-def _plausible_lists(ctx: PageContext) -> set[int | None]:
-    """Lists in which at least half the items start with a known effect."""
+def _list_shares(ctx: PageContext) -> dict[int | None, tuple[int, int]]:
+    """Per list: (items that start with a known effect, items)."""
     known: dict[int | None, list[bool]] = {}
     for cb in ctx.blocks:
         if cb.block.kind == "item":
             terms = split_terms(_LEAD_SYMBOLS.sub("", cb.block.text))
             known.setdefault(cb.block.list_id, []).append(
                 bool(terms) and is_known_side_effect(trim_term(terms[0])))
-    return {k for k, flags in known.items() if 2 * sum(flags) >= len(flags)}
+    return {k: (sum(flags), len(flags)) for k, flags in known.items()}
 
 
 def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
     col = _Collector(ctx, [], set())
-    plausible_lists = _plausible_lists(ctx)
+    shares = _list_shares(ctx)
+    plausible_lists = {k for k, (hits, n) in shares.items() if 2 * hits >= n}
+    # a list under no section heading that is nearly all known effects ("What to expect:
+    # drowsiness, dizziness, nausea") is a side-effect list by its content alone
+    effect_lists = {k for k, (hits, n) in shares.items()
+                    if k is not None and n >= _MIN_CONTENT_LIST and 4 * hits >= 3 * n}
     for cb in ctx.blocks:
         block = cb.block
         if block.kind == "table" or cb.kind in ("author", "references", "comparison_table"):
             continue
         in_section = cb.kind == "side_effects"
-        cue_only = cb.kind in (None, *NEUTRAL) and cb.category in ("serious", "withdrawal",
-                                                                   "overdose")
+        unsorted = cb.kind in (None, "title", "overview", "table")
+        cue_only = unsorted and (cb.category in ("serious", "withdrawal", "overdose")
+                                 or block.list_id in effect_lists)
         category = cb.category or ("serious" if cb.kind == "warnings"
                                    else "common" if block.source == "tr" and in_section
                                    else "unspecified")  # an incidence table lists common ones
