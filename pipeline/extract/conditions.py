@@ -26,6 +26,8 @@ _TRIGGER = re.compile(
     r"(?:\s+(?:the\s+)?(?:treatment|management|prevention|relief|control)\s+of)?"
     r"|(?:treat|treats|treating|treatment of|management of|manage|manages|relief of|"
     r"prevention of|therapy of|therapy for)"
+    r"|(?:medications?|medicines?|drugs?|treatments?|therap(?:y|ies)|pills?|remed(?:y|ies))\s+"
+    r"(?:for|against)"
     r"|conditions?\s+(?:such as|like|including)"
     r"|(?:disorders?|diseases?)\s+(?:such as|like|including))\s+",
     re.I,
