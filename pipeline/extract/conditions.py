@@ -28,6 +28,7 @@ _TRIGGER = re.compile(
     r"prevention of|therapy of|therapy for)"
     r"|(?:medications?|medicines?|drugs?|treatments?|therap(?:y|ies)|pills?|remed(?:y|ies))\s+"
     r"(?:for|against)"
+    r"|(?:suffer|suffers|suffering)\s+from"
     r"|conditions?\s+(?:such as|like|including)"
     r"|(?:disorders?|diseases?)\s+(?:such as|like|including))\s+",
     re.I,
