@@ -211,6 +211,21 @@ _LORATADINE = "Loratadine (Claritin) tablets"
 
 _CONDITIONS_IN_PROSE = [
     Example(
+        "<p>Many men who suffer from erectile dysfunction try it first.</p>",
+        {"erectile dysfunction"},
+        "Sildenafil tablets",
+    ),
+    Example(
+        "<p>It is one of the oldest medicines for high blood pressure.</p>",
+        {"high blood pressure"},
+        "Atenolol tablets",
+    ),
+    Example(
+        "<p>Diabetes is a chronic condition in which blood sugar stays too high.</p>",
+        {"diabetes"},
+        "Metformin tablets",
+    ),
+    Example(
         "<p>Gabapentin is used to treat epilepsy and nerve pain.</p>",
         {"epilepsy", "nerve pain"},
         _GABAPENTIN,

@@ -148,6 +148,11 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
             for phrase in _phrases_after(sentence, in_uses):
                 if is_known_condition(clean_term(phrase)):
                     add(phrase, sentence)
+                    continue
+                # "erectile dysfunction try it first": the clause ran on past the name
+                lead = find_conditions(phrase.strip())
+                if lead and lead[0].start == 0:
+                    add(lead[0].text, sentence)
             if in_uses:
                 for mention in find_conditions(sentence):
                     before = " ".join(sentence[: mention.start].split()[-6:])
