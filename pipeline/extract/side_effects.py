@@ -80,6 +80,7 @@ _CATEGORY_WORDS = frozenset(
      "overdose", "overdosage", "withdrawal", "toxicity"}
 )
 _MAX_TERM_WORDS = 7
+_HARM_HEADING = re.compile(r"toxicit|adverse|side[ -]effects?|reactions", re.I)
 _MIN_CONTENT_LIST = 3
 
 
@@ -366,7 +367,11 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
         block = cb.block
         if block.kind == "table" or cb.kind in ("author", "references", "comparison_table"):
             continue
-        in_section = cb.kind == "side_effects"
+        # a section of another kind whose heading also names harms ("Dosage modifications for
+        # hematologic toxicities") has its known effects read from its prose too
+        se_section = cb.kind == "side_effects"
+        in_section = se_section or (cb.kind not in ("title", "comparison", "benefits")
+                                    and bool(_HARM_HEADING.search(cb.heading or "")))
         unsorted = cb.kind in (None, "title", "overview", "table")
         cue_only = unsorted and (cb.category in ("serious", "withdrawal", "overdose")
                                  or block.list_id in effect_lists)
@@ -376,7 +381,7 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
         if cb.kind == "warnings" and block.label and is_known_side_effect(trim_term(block.label)):
             # "Hepatotoxicity: ..." under Warnings and precautions names a serious effect
             col.add(block.label, category, block.text, ctx.sentence_drug(block.text, cb), cb)
-        if block.kind == "item" and (in_section or cue_only):
+        if block.kind == "item" and (se_section or cue_only):
             read = _item_terms(block.text, block.label)
             if read is not None:
                 terms, cue = read
