@@ -370,8 +370,8 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
         # a section of another kind whose heading also names harms ("Dosage modifications for
         # hematologic toxicities") has its known effects read from its prose too
         se_section = cb.kind == "side_effects"
-        in_section = se_section or (cb.kind not in ("title", "comparison", "benefits")
-                                    and bool(_HARM_HEADING.search(cb.heading or "")))
+        in_section = se_section or (cb.kind not in ("title", "comparison", "benefits") and bool(
+            _HARM_HEADING.search(f"{cb.heading or ''} {block.label or ''}")))
         unsorted = cb.kind in (None, "title", "overview", "table")
         cue_only = unsorted and (cb.category in ("serious", "withdrawal", "overdose")
                                  or block.list_id in effect_lists)
