@@ -212,6 +212,16 @@ _GROUP_LABELS = [
 
 _PROSE = [
     Example(
+        "<h2>Warnings and precautions</h2><p><strong>Hepatotoxicity:</strong> Serious "
+        "hepatotoxicity, including liver failure and death, has been reported.</p>",
+        pairs("hepatotoxicity", "liver failure", category="serious"),
+    ),
+    Example(
+        "<h2>Adverse reactions</h2><p>An additional adverse reaction from clinical studies was "
+        "oropharyngeal pain (1%).</p>",
+        pairs("oropharyngeal pain"),
+    ),
+    Example(
         "<p>The most common side effects are drowsiness, dizziness and weakness.</p>",
         pairs("drowsiness", "dizziness", "weakness", category="common"),
     ),

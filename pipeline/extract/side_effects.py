@@ -50,16 +50,19 @@ _OPENER = re.compile(
     r"reported|that|which)[\s,]+){1,4}(?:such as|include[sd]?|including)\s*:?"
     # "side effects, though uncommon (2-4% of users), can include ..."
     r"|^\s*,[^,.;:]{1,80}?,\s*(?:(?:may|can|might|could|also|often)\s+){0,2}"
-    r"(?:include[sd]?|including|such as)\s*:?",
+    r"(?:include[sd]?|including|such as)\s*:?"
+    # "an additional adverse reaction from clinical studies was X"
+    r"|^\s+(?:from|in|during|seen in|reported in)\s+(?:[\w-]+\s+){1,3}(?:was|were)\s+",
     re.I,
 )
+_INCLUDING = re.compile(r",?\s+(?:including|such as|e\.g\.)\s+", re.I)
 _SYMPTOMS_OF = re.compile(r"^\s+of\s+((?:[\w'-]+\s*){1,4})", re.I)
 _ADVERSE_OF = re.compile(r"overdose|overdosage|withdrawal|toxicity|too much|allergic|reaction|"
                          r"hypersensitivity|side effect|poisoning|serotonin syndrome", re.I)
 _COPULA = re.compile(r"^\s*(?:are|is|were|was)\b", re.I)
 _QUALIFIED = re.compile(
     r"\b(?:common|frequent|serious|severe|main|known|typical|possible|potential|reported|rare|"
-    r"usual|other|major|mild|key|most|primary|notable|important)\W+(?:\w+\W+)?$",
+    r"usual|other|major|mild|key|most|primary|notable|important|additional)\W+(?:\w+\W+)?$",
     re.I,
 )
 _NOT_TERM = re.compile(
@@ -77,7 +80,7 @@ _VERBISH = re.compile(
 _CATEGORY_WORDS = frozenset(
     {"common", "rare", "serious", "severe", "mild", "less common", "very rare", "uncommon",
      "frequent", "very common", "unknown", "none", "n/a", "yes", "no", "others", "other",
-     "overdose", "overdosage", "withdrawal", "toxicity"}
+     "overdose", "overdosage", "withdrawal", "toxicity", "death"}
 )
 _MAX_TERM_WORDS = 7
 _HARM_HEADING = re.compile(r"toxicit|adverse|side[ -]effects?|reactions", re.I)
@@ -232,6 +235,16 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
         anchors.append((m.start(), m.end() + om.end(), True))
     for m in c.cause.finditer(sentence):
         anchors.append((m.start(), m.end(), False))
+    for mention in find_side_effects(sentence) if in_section else []:
+        # "hepatotoxicity, including liver failure": in a contraindication the same shape names
+        # the patient's conditions, so only where harms are the topic
+        more = _INCLUDING.match(sentence, mention.end)
+        if more and not _negated(sentence[: mention.start]):
+            anchors.append((mention.start, more.end(), True))
+            category = _categories().find(sentence[: mention.end]) or cb.category or "unspecified"
+            col.add(mention.text, category, sentence, col.ctx.drug_near(sentence, mention.start, cb),
+                    cb)
+            taken.add(mention.text.lower())
     anchors.sort()
     for start, list_start, strong in anchors:
         prefix = sentence[:start]
