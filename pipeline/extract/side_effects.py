@@ -241,9 +241,8 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
         more = _INCLUDING.match(sentence, mention.end)
         if more and not _negated(sentence[: mention.start]):
             anchors.append((mention.start, more.end(), True))
-            category = _categories().find(sentence[: mention.end]) or cb.category or "unspecified"
-            col.add(mention.text, category, sentence, col.ctx.drug_near(sentence, mention.start, cb),
-                    cb)
+            named = _categories().find(sentence[: mention.end]) or cb.category or "unspecified"
+            col.add(mention.text, named, sentence, col.ctx.drug_near(sentence, mention.start, cb), cb)
             taken.add(mention.text.lower())
     anchors.sort()
     for start, list_start, strong in anchors:
@@ -253,8 +252,8 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
         listing = _CAUSE_OR.sub("", _list_after(sentence, list_start))
         if not strong and c.se_noun.search(listing):
             continue  # "may experience serious side effects, such as ..." is the strong anchor's
-        category = _categories().find(sentence[:list_start]) or cb.category
-        category = category or ("serious" if cb.kind == "warnings" else "unspecified")
+        category = (_categories().find(sentence[:list_start]) or cb.category
+                    or ("serious" if cb.kind == "warnings" else "unspecified"))
         drug = col.ctx.drug_near(sentence, start, cb)
         terms = [trim_term(t) for t in share_words(split_terms(listing))]
         if not plausible_list(terms):
