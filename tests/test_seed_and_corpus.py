@@ -63,4 +63,9 @@ def test_corpus_overall_does_not_regress(tmp_path: Path) -> None:
     pages = sorted((SHARED / "corpus" / "pages").glob("*.html"))
     fields = _score(pages, SHARED / "corpus" / "gold", tmp_path)
     mean = sum(f["f1"] for f in fields.values()) / len(fields)
-    assert mean >= 0.5, fields
+    # where the corpus stood when these floors were set: overall 0.888; a change that loses
+    # more than a little anywhere must say why
+    assert mean >= 0.86, fields
+    for name in ("drug", "title", "doses", "comparison_rows", "comparison_cells"):
+        assert fields[name]["f1"] >= 0.9, (name, fields[name])
+    assert fields["side_effects"]["f1"] >= 0.85, fields["side_effects"]
