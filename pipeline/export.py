@@ -28,27 +28,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.models import (
-    Article,
-    Author,
-    Benefit,
-    Comparison,
-    Condition,
-    Dose,
-    Reject,
-    SideEffect,
-    Warning,
-)
+from pipeline.models import RECORD_TABLES, Article, Author, Comparison, Reject
 
 Row = dict[str, Any]
 
-CHILD_TABLES: dict[str, type[BaseModel]] = {
-    "doses": Dose,
-    "benefits": Benefit,
-    "side_effects": SideEffect,
-    "warnings": Warning,
-    "conditions": Condition,
-}
+CHILD_TABLES: dict[str, type[BaseModel]] = dict(RECORD_TABLES)
+"""The child tables that map one-to-one onto a list field of an article."""
 
 
 def _is_scalar(annotation: Any) -> bool:

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from pipeline.classify import Classified, classify_heading, normalize_heading
 from pipeline.decode import DecodeError, decode
+from pipeline.models import RECORD_TABLES as MODEL_TABLES
 from pipeline.models import Article, Comparison, Condition, Dose, SideEffect
 from pipeline.run import Stages, article_id, process_page
 
@@ -40,7 +41,7 @@ RECOGNISED_AS = {
 }
 """How the segmenter (``Block.source``) and classify (``line``) recognised a heading."""
 
-RECORD_TABLES = ("conditions", "doses", "benefits", "side_effects", "warnings", "comparisons")
+RECORD_TABLES = (*MODEL_TABLES, "comparisons")
 _PREAMBLE = "(before the first heading)"
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
 """As in :mod:`pipeline.classify`: Thai and CJK phrases match without word boundaries."""
