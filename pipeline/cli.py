@@ -54,6 +54,20 @@ class ArgumentError(click.ClickException):
     exit_code = 2
 
 
+def writable_dir(out: str) -> Path:
+    """The output directory, created if missing; an unusable one is an argument error."""
+    out_dir = Path(out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ArgumentError(f"output path is not a directory: {out_dir}")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(out_dir, os.W_OK):
+            raise PermissionError(f"output directory is not writable: {out_dir}")
+    except OSError as exc:
+        raise ArgumentError(f"cannot write to {out_dir}: {exc}") from exc
+    return out_dir
+
+
 EXIT_STATUS = """\b
 Exit status:
   0  finished (also when some inputs were rejected: they are in rejects.jsonl)
@@ -136,15 +150,7 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool) -> N
             db_url = checked_url(db)
         except StoreError as exc:
             raise ArgumentError(str(exc)) from exc
-    out_dir = Path(out)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ArgumentError(f"output path is not a directory: {out_dir}")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        if not os.access(out_dir, os.W_OK):
-            raise PermissionError(f"output directory is not writable: {out_dir}")
-    except OSError as exc:
-        raise ArgumentError(f"cannot write to {out_dir}: {exc}") from exc
+    out_dir = writable_dir(out)
 
     articles: list[Article] = []
     rejects: list[Reject] = []
@@ -261,15 +267,7 @@ def fetch(inputs: tuple[str, ...], out: str, sitemaps: tuple[str, ...], user_age
         targets = read_targets(inputs, sitemaps)
     except TargetError as exc:
         raise ArgumentError(str(exc)) from exc
-    out_dir = Path(out)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ArgumentError(f"output path is not a directory: {out_dir}")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        if not os.access(out_dir, os.W_OK):
-            raise PermissionError(f"output directory is not writable: {out_dir}")
-    except OSError as exc:
-        raise click.ClickException(f"cannot write to {out_dir}: {exc}") from exc
+    out_dir = writable_dir(out)
     config = FetchConfig(
         user_agent=user_agent or DEFAULT_USER_AGENT, delay=delay, concurrency=concurrency,
         per_host=per_host, retries=retries, max_retry_after=max_retry_after,
