@@ -26,18 +26,35 @@ from pipeline.console import (
     progress,
     show_progress,
 )
-from pipeline.export import atomic_write, write_outputs
-from pipeline.inputs import InputError, display_source, read_source, resolve_inputs, source_urls
+from pipeline.decode import MAX_PAGE_BYTES
+from pipeline.export import (
+    OutputLocked,
+    atomic_write,
+    clear_leftovers,
+    output_lock,
+    publish,
+    staging,
+    write_outputs,
+)
+from pipeline.inputs import (
+    InputError,
+    PageTooLarge,
+    display_source,
+    read_source,
+    resolve_inputs,
+    source_urls,
+)
 from pipeline.logs import page_log
 from pipeline.models import Article, Reject
 from pipeline.report import write_report
-from pipeline.run import process_page
+from pipeline.run import process_page, warm_up
 from pipeline.store.parquet import write_parquet
 from pipeline.store.schema import write_schemas
 from pipeline.store.sql import (
     SQLITE_NAME,
     StoreError,
     checked_url,
+    copy_sqlite,
     database_url,
     display_url,
     write_database,
@@ -72,7 +89,8 @@ EXIT_STATUS = """\b
 Exit status:
   0  finished (also when some inputs were rejected: they are in rejects.jsonl)
   1  unexpected failure (a bug: the traceback says where)
-  2  unusable arguments (missing input, unwritable output, unknown option)"""
+  2  unusable arguments (missing input, unwritable output, unknown option), or another
+     run is writing to the same output directory"""
 
 _VERBOSITY = "medextract.verbosity"
 
@@ -123,13 +141,22 @@ def main() -> None:
 @click.option("--prune", is_flag=True,
               help="Delete from the databases the articles whose source is not an input of "
                    "this run.")
+@click.option("--page-timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
+              metavar="SECONDS",
+              help="A page that takes longer becomes a reject ('timed out'); 0: no limit.")
+@click.option("--max-page-bytes", type=click.IntRange(min=1), default=MAX_PAGE_BYTES,
+              show_default=True, metavar="BYTES",
+              help="A bigger page (also once gunzipped) becomes a reject without being read.")
 @verbosity_options
-def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool) -> None:
+def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, page_timeout: float,
+            max_page_bytes: int) -> None:
     """Extract records from HTML files, directories (recursive) or globs (default: raw/).
 
     Every run writes CSV, JSON and Parquet files, their schemas and OUT/medications.sqlite.
     The databases keep articles across runs: each input's rows are replaced, never
-    duplicated; --prune removes the articles of inputs that are gone.
+    duplicated; --prune removes the articles of inputs that are gone. The files appear only
+    when all are complete (a killed run leaves the previous ones), and OUT/.lock keeps a
+    second run off the same OUT.
 
     \b
     Examples:
@@ -151,30 +178,54 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool) -> N
         except StoreError as exc:
             raise ArgumentError(str(exc)) from exc
     out_dir = writable_dir(out)
+    ctx = click.get_current_context()
+    try:  # held until the command returns or fails; the kernel drops it if the process dies
+        ctx.with_resource(output_lock(out_dir))
+    except OutputLocked as exc:
+        raise ArgumentError(str(exc)) from exc
+    except OSError as exc:
+        raise ArgumentError(f"cannot lock {out_dir}: {exc}") from exc
+    for leftover in clear_leftovers(out_dir):
+        log.info("removed %s, left by an interrupted run", leftover)
+    stage = ctx.with_resource(staging(out_dir))
 
     articles: list[Article] = []
     rejects: list[Reject] = []
     urls = source_urls(sources)  # pages stored by `fetch` are known by their URL
     verbosity = _verbosity()
+    if page_timeout and sources:
+        warm_up()  # lexicons load before the first page's clock starts
     for path in progress(sources, show_progress(len(sources), verbosity)):
         source = urls.get(path) or display_source(path)
         try:
-            data = read_source(path)
+            data = read_source(path, max_bytes=max_page_bytes)
+        except PageTooLarge as exc:
+            page_log(log, source, "read").warning("%s", exc)
+            rejects.append(Reject(source=source, stage="read", reason=str(exc)))
+            continue
         except OSError as exc:
             reason = f"cannot read input: {exc.strerror or exc}"
             page_log(log, source, "read").warning("%s", reason)
             rejects.append(Reject(source=source, stage="read", reason=reason))
             continue
-        result = process_page(source, data, url=urls.get(path))
+        result = process_page(source, data, url=urls.get(path), timeout=page_timeout or None,
+                              max_bytes=max_page_bytes)
         page_log(log, source, "done").info("%s", page_line(result))
         rejects.extend(result.rejects)
         if result.article is not None:
             articles.append(result.article)
-    counts = write_outputs(out_dir, articles, rejects)
-    write_parquet(out_dir, articles)
-    write_schemas(out_dir)
+    # everything goes to the staging directory first, and into OUT once all is complete
+    counts = write_outputs(stage, articles, rejects)
+    write_parquet(stage, articles)
+    write_schemas(stage)
     names = [urls.get(path) or display_source(path) for path in sources]
-    _write_database(out_dir / SQLITE_NAME, names, articles, prune, rebuild=True)
+    if (out_dir / SQLITE_NAME).is_file():  # it keeps earlier runs' articles: update a copy
+        try:
+            copy_sqlite(out_dir / SQLITE_NAME, stage / SQLITE_NAME)
+        except StoreError as exc:
+            raise click.ClickException(f"cannot write the database: {exc}") from exc
+    _write_database(stage / SQLITE_NAME, names, articles, prune, rebuild=True,
+                    shown=str(out_dir / SQLITE_NAME))
     manifest = {
         "program": "medextract",
         "version": __version__,
@@ -184,8 +235,9 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool) -> N
         "articles": len(articles),
         "rows": counts,
     }
-    atomic_write(out_dir / "run.json", [json.dumps(manifest, indent=2) + "\n"])
-    write_report(out_dir / "report.html", articles, rejects, counts, len(sources), __version__)
+    atomic_write(stage / "run.json", [json.dumps(manifest, indent=2) + "\n"])
+    write_report(stage / "report.html", articles, rejects, counts, len(sources), __version__)
+    publish(stage, out_dir, last=("run.json",))
     if db_url is not None:
         _write_database(db_url, names, articles, prune, rebuild=False)
     if verbosity != "quiet":
@@ -196,12 +248,14 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool) -> N
 
 
 def _write_database(target: Path | URL, sources: list[str], articles: list[Article], prune: bool,
-                    rebuild: bool) -> None:
+                    rebuild: bool, shown: str | None = None) -> None:
+    """``shown``: the name for messages, when ``target`` is the staged copy of a database."""
     try:
         summary = write_database(target, sources, articles, prune=prune, rebuild=rebuild)
     except StoreError as exc:
-        raise click.ClickException(f"cannot write the database: {exc}") from exc
-    log.info("%s: %d articles written, %d pruned", display_url(database_url(target)),
+        message = str(exc) if shown is None else str(exc).replace(str(target), shown)
+        raise click.ClickException(f"cannot write the database: {message}") from exc
+    log.info("%s: %d articles written, %d pruned", shown or display_url(database_url(target)),
              summary.articles, summary.pruned)
 
 

@@ -47,7 +47,9 @@ _NOT_XML: dict[int, str | None] = {
     0x0C: " ",
 }
 _GZIP_MAGIC = b"\x1f\x8b"
-_MAX_GUNZIP = 64 * 1024 * 1024
+MAX_PAGE_BYTES = 32 * 1024 * 1024
+"""Largest page, compressed or not (``extract --max-page-bytes``): beyond it a page costs
+more memory than a run should risk on one input (the tree takes several times its size)."""
 
 
 def _sniff_binary(data: bytes) -> str | None:
@@ -70,16 +72,35 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def decode(data: bytes) -> Decoded:
-    """Decode page bytes to text, raising :class:`DecodeError` for non-text input."""
+def _mostly_utf8(data: bytes) -> str | None:
+    r"""The text of bytes that are UTF-8 but for a few invalid sequences (a stray byte pasted
+    from a legacy file, a cut multi-byte character), each replaced by U+FFFD as browsers do;
+    None when the invalid sequences outnumber the valid non-ASCII characters (legacy text,
+    whose bytes almost never form valid multi-byte sequences).
+
+    >>> _mostly_utf8("µg, café, naïve".encode() + b" \xff"), _mostly_utf8("café".encode("cp1252"))
+    ('µg, café, naïve \ufffd', None)
+    """
+    text = data.decode("utf-8", "replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    non_ascii = len(text) - len(text.encode("ascii", "ignore")) - invalid
+    return text if 0 < invalid <= non_ascii else None
+
+
+def decode(data: bytes, max_bytes: int = MAX_PAGE_BYTES) -> Decoded:
+    """Decode page bytes to text, raising :class:`DecodeError` for non-text input.
+
+    Gzip-compressed pages are expanded up to ``max_bytes``; a page that expands beyond is
+    refused (a gzip bomb).
+    """
     if data.startswith(_GZIP_MAGIC):
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-                data = fh.read(_MAX_GUNZIP + 1)
+                data = fh.read(max_bytes + 1)
         except (OSError, EOFError, zlib.error) as exc:
             raise DecodeError(f"corrupt gzip data: {exc}") from exc
-        if len(data) > _MAX_GUNZIP:
-            raise DecodeError("gzip data expands beyond 64 MB")
+        if len(data) > max_bytes:
+            raise DecodeError(f"gzip data expands beyond {size_text(max_bytes)}")
     if not data.strip():
         raise DecodeError("empty file" if not data else "empty file (whitespace only)")
     binary = _sniff_binary(data)
@@ -91,14 +112,38 @@ def decode(data: bytes) -> Decoded:
     # Bytes that are valid UTF-8 are UTF-8 whatever the page declares: legacy text almost
     # never forms valid multi-byte sequences, while pages re-saved as UTF-8 often keep an old
     # windows-1252 declaration.
+    # Bytes that are UTF-8 but for a few invalid sequences are UTF-8 too, the invalid bytes
+    # replaced: reading the whole page as windows-1252 for one stray byte would garble every
+    # other non-ASCII character ("µg" becoming "Âµg" loses a dose).
     bom = data.startswith(_BOMS)
     undeclared = not bom and EncodingDetector.find_declared_encoding(data, is_html=True) is None
-    known = ["utf-8"] if not bom and _is_utf8(data) else _UNDECLARED if undeclared else []
-    dammit = UnicodeDammit(data, known_definite_encodings=known, is_html=True)
-    text = dammit.unicode_markup
-    if text is None:
-        raise DecodeError("could not decode bytes in any charset")
+    utf8 = not bom and _is_utf8(data)
+    almost = None if bom or utf8 else _mostly_utf8(data)
+    if almost is not None:
+        text, encoding = almost, "utf-8"
+    else:
+        known = ["utf-8"] if utf8 else _UNDECLARED if undeclared else []
+        dammit = UnicodeDammit(data, known_definite_encodings=known, is_html=True)
+        if dammit.unicode_markup is None:
+            raise DecodeError("could not decode bytes in any charset")
+        text, encoding = dammit.unicode_markup, dammit.original_encoding or "utf-8"
     text = text.translate(_NOT_XML)
     if not text.strip():
         raise DecodeError("no text after decoding")
-    return Decoded(text=text, encoding=dammit.original_encoding or "utf-8")
+    return Decoded(text=text, encoding=encoding)
+
+
+def size_text(n: int) -> str:
+    """A byte count for messages: ``33,554,432 bytes (32 MiB)``.
+
+    >>> size_text(32 * 1024 * 1024), size_text(1500)
+    ('33,554,432 bytes (32 MiB)', '1,500 bytes (1.46 KiB)')
+    """
+    if n < 1024:
+        return f"{n:,} bytes"
+    value = n / 1024
+    units = ["KiB", "MiB", "GiB", "TiB"]
+    while value >= 1024 and len(units) > 1:
+        value /= 1024
+        units.pop(0)
+    return f"{n:,} bytes ({value:.3g} {units[0]})"

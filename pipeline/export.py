@@ -8,6 +8,11 @@ model's scalar fields, in model order. List and mapping fields become tables of 
 a list. Every file is written to a temporary name and renamed into place, so a reader never
 sees half a file.
 
+A run writes all its files into a staging directory inside the output directory
+(:func:`staging`) and only moves them into place once every one is complete
+(:func:`publish`), holding ``OUT/.lock`` all along (:func:`output_lock`): a run that is
+killed leaves the previous run's files as they were, and two runs never write one directory.
+
 CSV text cells that a spreadsheet would run as a formula get a leading ``'``
 (:func:`defuse_formula`); JSON keeps every value raw.
 """
@@ -19,10 +24,12 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 import types
 import typing
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -141,10 +148,96 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
+LOCK_NAME = ".lock"
+"""``OUT/.lock``: held (``flock``) by the run writing OUT; never deleted, always empty."""
+STAGING_PREFIX = ".staging-"
+"""``OUT/.staging-XXXX/``: where a run writes its files before :func:`publish`."""
+
+
+class OutputLocked(Exception):
+    """Another run holds the output directory's lock; the message says which directory."""
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``OUT/.lock`` for the block, or raise :class:`OutputLocked`.
+
+    ``flock`` locks belong to the open file: the kernel releases them when the process ends,
+    however it ends (SIGKILL too), so a killed run never leaves a stale lock. They serialise
+    runs on one machine (and on NFS only where the server supports them). Without ``fcntl``
+    (Windows) runs are not serialised.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    path = out / LOCK_NAME
+    with open(path, "ab") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise OutputLocked(f"another run is writing to {out} ({path} is locked): wait for it "
+                               "to finish or choose another --out") from exc
+        yield
+
+
+def clear_leftovers(out: Path) -> list[Path]:
+    """Remove what killed runs left in ``out`` (staging directories, ``.NAME.XXXX.tmp`` files
+    of :func:`atomic_write`); call it holding the lock. Returns what was removed."""
+    removed = []
+    for path in sorted(out.glob(STAGING_PREFIX + "*")):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    for folder in (out, out / "schema"):
+        for path in sorted(folder.glob(".*.tmp")):
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+@contextmanager
+def staging(out: Path) -> Iterator[Path]:
+    """A new, empty directory inside ``out`` for a run's files (same file system, so
+    :func:`publish` only renames); removed at the end with whatever was not published."""
+    stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def publish(stage: Path, out: Path, last: Sequence[str] = ("run.json",)) -> list[str]:
+    """Move every file under ``stage`` to the same place under ``out``, one ``os.replace``
+    each (atomic: a reader sees the old file or the new one), the ``last`` names at the end.
+
+    Returns the published paths, relative to ``out``. Files of ``out`` that the stage does not
+    hold are left alone.
+    """
+    names = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
+    names.sort(key=lambda name: name in last)
+    for name in names:
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / name, target)
+    return names
+
+
+def new_file_mode() -> int:
+    """The permissions ``open()`` gives a new file (0o666 less the umask): temporary files are
+    created 0o600 and must not pass that on to the datasets they become."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path: Path, chunks: Iterable[str]) -> None:
     """Write text to ``path`` through a temporary file in the same directory, then rename."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, new_file_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             for chunk in chunks:
                 fh.write(chunk)

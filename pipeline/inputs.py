@@ -14,6 +14,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from pipeline.decode import size_text
 from pipeline.fetch.manifest import page_urls
 
 HTML_SUFFIXES = (".html", ".htm")
@@ -88,12 +89,33 @@ def display_source(source: str) -> str:
     return os.fsencode(source).decode("utf-8", "backslashreplace")
 
 
-def read_source(source: str) -> bytes:
-    """The bytes of one page; OSError (unreadable, a directory, gone) is the caller's reject."""
-    mode = os.stat(source).st_mode
-    if stat.S_ISDIR(mode):
+class PageTooLarge(ValueError):
+    """A page over the size limit: refused before it is read, the message says how big."""
+
+
+def read_source(source: str, max_bytes: int | None = None) -> bytes:
+    """The bytes of one page; OSError (unreadable, a directory, gone) is the caller's reject.
+
+    A page larger than ``max_bytes`` raises :class:`PageTooLarge` without being read: no
+    more than ``max_bytes + 1`` bytes are ever held, whatever the file system says its size is.
+    """
+    info = os.stat(source)
+    if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(f"is a directory, not a page: {source}")
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(info.st_mode):
         # a FIFO would block the run forever, a device (/dev/zero) never ends
         raise OSError(f"not a regular file: {source}")
-    return Path(source).read_bytes()
+    if max_bytes is None:
+        return Path(source).read_bytes()
+    if info.st_size > max_bytes:
+        raise PageTooLarge(_too_large(info.st_size, max_bytes))
+    with open(source, "rb") as fh:
+        data = fh.read(max_bytes + 1)  # a file that grew since stat, or lies about its size
+    if len(data) > max_bytes:
+        raise PageTooLarge(_too_large(None, max_bytes))
+    return data
+
+
+def _too_large(size: int | None, limit: int) -> str:
+    what = size_text(size) if size is not None else "more bytes"
+    return f"page too large: {what}, over the limit of {size_text(limit)} (--max-page-bytes)"

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from types import FrameType
 
 from lxml.html import HtmlElement
 
 from pipeline.boilerplate import Removed, strip_boilerplate
 from pipeline.classify import Classified, classify
-from pipeline.decode import DecodeError, decode
+from pipeline.decode import MAX_PAGE_BYTES, DecodeError, decode
 from pipeline.extract.benefits import extract_benefits
 from pipeline.extract.citations import extract_citations
 from pipeline.extract.comparisons import extract_comparisons
@@ -93,14 +98,70 @@ def _first_of_each(side_effects: list[SideEffect]) -> list[SideEffect]:
     return kept
 
 
-def process_page(source: str, data: bytes, url: str | None = None) -> PageResult:
+class PageTimeout(BaseException):
+    """Raised inside a page's stages when its time limit is over.
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so that no ``except Exception`` inside a
+    stage can swallow it: it always reaches :func:`process_page`, which turns it into a reject.
+    """
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise PageTimeout
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`PageTimeout` in the block once ``seconds`` of wall time have passed.
+
+    POSIX only, and only in the main thread: a ``SIGALRM`` timer (``setitimer``) whose handler
+    raises. Python runs the handler between bytecodes, so a limit is enforced inside any
+    Python loop and regular expression, but one long call into C (lxml parsing a page of
+    several megabytes) finishes first. Elsewhere (Windows, another thread) and for ``None`` or
+    0 the block runs without a limit.
+    """
+    if (not seconds or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+_WARM_UP_PAGE = b"""<html><head><title>Naproxen 250 mg</title></head><body><article>
+<h1>Naproxen 250 mg tablets</h1><p>Naproxen is used to treat arthritis and period pain.</p>
+<h2>Benefits</h2><p>Naproxen helps to relieve pain, swelling and stiffness.</p>
+<h2>Dosage</h2><p>Take 250 mg twice a day with food. Do not take more than 1000 mg a day.</p>
+<h2>Side effects</h2><p>Common side effects include nausea and headache.</p><ul><li>Dizziness</li></ul>
+<h2>Warnings</h2><p>Do not take naproxen if you are allergic to aspirin (Smith et al., 2019).</p>
+<table><tr><th>Drug</th><th>Dose</th><th>Side effects</th></tr>
+<tr><td>Naproxen</td><td>250 mg</td><td>Nausea</td></tr><tr><td>Ibuprofen</td><td>200 mg</td>
+<td>Heartburn</td></tr></table></article></body></html>"""
+
+
+def warm_up() -> None:
+    """Load every lexicon and compile every pattern now, so that the first page's time limit
+    measures the page and not the loading (about half a second, paid once per process)."""
+    process_page("warm-up.html", _WARM_UP_PAGE)
+
+
+def process_page(source: str, data: bytes, url: str | None = None, timeout: float | None = None,
+                 max_bytes: int = MAX_PAGE_BYTES) -> PageResult:
     """Run every stage on one page; never raises for bad input, it rejects it instead.
 
     ``url``: where the page was fetched from, the article's ``url`` when the page names no
-    canonical URL of its own.
+    canonical URL of its own. ``timeout``: seconds the page may take (see :func:`time_limit`);
+    a page that takes longer is one reject, ``timed out after N s``, with no records.
+    ``max_bytes``: the largest page once a gzip-compressed page is expanded.
     """
     result = PageResult(source=source)
     aid = article_id(source, data)
+    stage = "decode"
 
     def reject(stage: str, reason: str) -> PageResult:
         page_log(log, source, stage).warning("%s", reason)
@@ -108,21 +169,28 @@ def process_page(source: str, data: bytes, url: str | None = None) -> PageResult
         return result
 
     try:
-        decoded = decode(data)
-    except DecodeError as exc:
-        return reject("decode", str(exc))
-    try:
-        root = parse(decoded.text)
-    except ParseError as exc:
-        return reject("parse", str(exc))
-
-    try:
-        return _extract(source, aid, root, result, url)
-    except RecursionError:
-        return reject("segment", "document nested too deeply to process")
-    except Exception as exc:  # a bug must cost one page, never the run
-        page_log(log, source, "extract").exception("extract failed")
-        return reject("extract", f"internal error: {type(exc).__name__}: {exc}")
+        with time_limit(timeout):
+            try:
+                decoded = decode(data, max_bytes=max_bytes)
+            except DecodeError as exc:
+                return reject("decode", str(exc))
+            stage = "parse"
+            try:
+                root = parse(decoded.text)
+            except ParseError as exc:
+                return reject("parse", str(exc))
+            stage = "extract"
+            try:
+                return _extract(source, aid, root, result, url)
+            except RecursionError:
+                return reject("segment", "document nested too deeply to process")
+            except Exception as exc:  # a bug must cost one page, never the run
+                page_log(log, source, "extract").exception("extract failed")
+                return reject("extract", f"internal error: {type(exc).__name__}: {exc}")
+    except PageTimeout:
+        # what the stages made before the limit is dropped: a page is all or nothing
+        result = PageResult(source=source)
+        return reject(stage, f"timed out after {timeout:g} s (--page-timeout)")
 
 
 def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,

@@ -88,6 +88,8 @@ _CHARSETS: list[Any] = [
                  id="vertical tab and form feed are spaces"),
     pytest.param(Example(page(LEAFLET, META_1252).encode("utf-8"), LEAFLET),
                  id="declared windows-1252 but actually utf-8"),
+    pytest.param(Example(page(LEAFLET, '<meta charset="utf-8">').encode("cp1252"), LEAFLET),
+                 id="declared utf-8 but actually windows-1252"),
 ]
 
 _REJECTS: list[Any] = [
@@ -126,6 +128,15 @@ def test_refuses_what_is_not_an_html_text(example: Example) -> None:
     message = str(info.value)
     assert example.expected.lower() in message.lower()
     assert "\n" not in message and len(message) < 200, "one line for rejects.jsonl"
+
+
+@pytest.mark.parametrize("head", ["", '<meta charset="utf-8">', META_1252])
+def test_a_few_invalid_bytes_do_not_garble_a_utf8_page(head: str) -> None:
+    """A stray byte in a UTF-8 page becomes U+FFFD, as in a browser; reading the whole page as
+    windows-1252 instead would turn every "µg" into "Âµg"."""
+    data = page(LEAFLET, head).encode("utf-8").replace(b"salbutamol", b"salbu\xff\xfetamol")
+    text = decode(data).text
+    assert LEAFLET.replace("salbutamol", "salbu\ufffd\ufffdtamol") in text
 
 
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"

@@ -804,3 +804,40 @@ def test_amount_and_unit_round_trip(amount: str, unit: str, space: str) -> None:
 def test_ranges_round_trip(low: int, width: int) -> None:
     (mention,) = parse_doses(f"{low}-{low + width} mg")
     assert (mention.amount, mention.amount_max) == (low, low + width)
+
+
+_FREQUENCY_WORDS = st.sampled_from([
+    "once", "twice", "three times", "four", "times", "a day", "daily", "per day", "a week",
+    "weekly", "every", "8", "12", "0", "1.5", "hours", "hourly", "h", "q", "q6h", "TID", "bid",
+    "b.i.d.", "in", "2", "divided doses", "as needed", "PRN", "at night", "months", "other day",
+])
+_FREQUENCY_TEXT = st.one_of(st.text(), st.lists(_FREQUENCY_WORDS, max_size=10).map(" ".join))
+
+
+@given(_FREQUENCY_TEXT)
+def test_frequencies_are_positive_exact_ordered_spans(text: str) -> None:
+    """No exception; every frequency found is a positive number of doses per day, read from
+    a span of the text, left to right without overlap; parse_frequency is the first one."""
+    found = find_frequencies(text)
+    end = 0
+    for match in found:
+        assert match.per_day > 0 and match.per_day != float("inf")
+        assert text[match.start : match.end] == match.text and match.text.strip()
+        assert match.start >= end
+        end = match.end
+    assert parse_frequency(text) == (found[0].per_day if found else None)
+    assert isinstance(is_as_needed(text), bool)
+
+
+@given(st.one_of(st.text(max_size=20), st.sampled_from(sorted(canonical_units()))))
+def test_canonical_unit_is_a_canonical_unit_and_idempotent(text: str) -> None:
+    unit = canonical_unit(text)
+    assert unit is None or unit in canonical_units()
+    if unit is not None:
+        assert canonical_unit(unit) == unit
+
+
+@given(st.text(max_size=40))
+def test_parse_number_is_a_finite_non_negative_number_or_none(text: str) -> None:
+    value = parse_number(text)
+    assert value is None or (value >= 0 and value != float("inf"))

@@ -22,6 +22,7 @@ from pipeline.parse import parse
 from pipeline.run import process_page
 from pipeline.segment import parse_table, segment
 from tests import snippets
+from tests.conftest import RAW, SHARED
 from tests.snippets import article, norm, row_id, rows, xfail
 
 _DEFAULT_H1 = "Baclofen tablets: what you need to know"
@@ -478,10 +479,11 @@ def test_find_transliterated(example: Example) -> None:
 # Any page at all
 # --------------------------------------------------------------------------------------------
 
-_TAGS = ("div", "p", "ul", "li", "table", "tr", "td", "h2", "strong")
+_TAGS = ("div", "p", "ul", "li", "table", "tr", "td", "th", "h2", "strong", "sup", "dl", "dt", "dd")
 _WORDS = st.sampled_from(
     ["Side effects", "Dosage", "Warnings", "baclofen", "10 mg", "nausea", "Do not stop", "up to 80 mg",
-     "5–10 mg", "three times a day", "Common:", "Tizanidine", "**Rare:**", "&amp;", "<", "≥"]
+     "5–10 mg", "three times a day", "Common:", "Tizanidine", "**Rare:**", "&amp;", "<", "≥",
+     "Drug", "Uses", "headache; dizziness", "[1]", "2", "may cause drowsiness.", "Maximum dose:"]
 )
 _TEXT = st.one_of(st.text(max_size=30), _WORDS)
 
@@ -497,7 +499,10 @@ _html_tree = st.recursive(
 @settings(max_examples=150, deadline=None)
 @given(body=_html_tree, wrapped=st.booleans())
 def test_any_page_never_raises_and_keeps_evidence(body: str, wrapped: bool) -> None:
-    result = process_page("generated.html", page(body) if wrapped else body.encode())
+    """No exception escapes; the invariants of every record hold, and its evidence (each part
+    of a composed "label: text") is text of the page (:func:`tests.snippets.squash`)."""
+    data = page(body) if wrapped else body.encode()
+    result = process_page("generated.html", data)
     assert result.article is not None or result.rejects
     assert all(r.stage != "extract" for r in result.rejects), result.rejects
     if result.article is None:
@@ -509,6 +514,22 @@ def test_any_page_never_raises_and_keeps_evidence(body: str, wrapped: bool) -> N
     assert all(text.strip() for text in evidence)
     for dose in art.doses:
         assert dose.amount_max is None or dose.amount_max >= dose.amount
+    assert all(s.term.strip() and s.term_normalized.strip() for s in art.side_effects)
+    assert all(c.name.strip() and c.name_normalized.strip() for c in art.conditions)
+    assert not snippets.evidence_not_on_page(art, data)
+
+
+def test_evidence_of_every_record_is_on_its_page() -> None:
+    """The same invariant on every sample page (and the team's corpus when it is there)."""
+    pages = [*sorted(RAW.glob("*.htm*")), *sorted((SHARED / "corpus" / "pages").glob("*.html")),
+             *sorted((SHARED / "seed").glob("*.html"))]
+    missing = {}
+    for path in pages:
+        data = path.read_bytes()
+        art = process_page(str(path), data).article
+        if art is not None and (gaps := snippets.evidence_not_on_page(art, data)):
+            missing[path.name] = gaps[:3]
+    assert not missing
 
 
 def test_tab_panels_take_their_tab_label_as_heading() -> None:

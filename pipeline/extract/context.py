@@ -74,13 +74,19 @@ class PageContext:
     primary: str | None
     source: str
     rejects: list[Reject] = field(default_factory=list)
+    _mentions: dict[str, list[DrugMention]] = field(default_factory=dict, repr=False)
 
     def make(self, model: type[M], **fields: Any) -> M | None:
         """Build a validated record; an invalid one becomes a reject of this page."""
         return build(model, self.rejects, self.source, **fields)
 
     def mentions(self, text: str) -> list[DrugMention]:
-        return lexicon().find(text)
+        """Drug mentions of a text, found once per text: every dose and term of a long
+        sentence asks about the same sentence."""
+        found = self._mentions.get(text)
+        if found is None:
+            found = self._mentions[text] = lexicon().find(text)
+        return found
 
     def drug_near(self, text: str, pos: int, block: Classified) -> str | None:
         """The drug a statement at ``pos`` in ``text`` is about.

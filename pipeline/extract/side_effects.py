@@ -83,6 +83,7 @@ _CATEGORY_WORDS = frozenset(
      "overdose", "overdosage", "withdrawal", "toxicity", "death"}
 )
 _MAX_TERM_WORDS = 7
+_CUE_REACH = 300  # characters either side of a term in which its category cue may stand
 _HARM_HEADING = re.compile(r"toxicit|adverse|side[ -]effects?|reactions", re.I)
 _MIN_CONTENT_LIST = 3
 
@@ -104,9 +105,10 @@ class _CategoryCues:
     def nearest(self, text: str, pos: int) -> str | None:
         """The category whose cue stands closest to ``pos`` in the same clause: in "X is
         common; very rarely, Y occurs" X is common and Y rare."""
-        start = max(text.rfind(";", 0, pos), text.rfind(":", 0, pos)) + 1
-        end = min((i for i in (text.find(";", pos), text.find(":", pos)) if i != -1),
-                  default=len(text))
+        lo, hi = max(0, pos - _CUE_REACH), min(len(text), pos + _CUE_REACH)
+        start = max(text.rfind(";", lo, pos), text.rfind(":", lo, pos), lo - 1) + 1
+        end = min((i for i in (text.find(";", pos, hi), text.find(":", pos, hi)) if i != -1),
+                  default=hi)
         best: tuple[int, int, str] | None = None
         for cat, pattern in self.patterns:
             for m in pattern.finditer(text, start, end):
@@ -241,7 +243,8 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
         more = _INCLUDING.match(sentence, mention.end)
         if more and not _negated(sentence[: mention.start]):
             anchors.append((mention.start, more.end(), True))
-            named = _categories().find(sentence[: mention.end]) or cb.category or "unspecified"
+            named = (_categories().find(sentence[max(0, mention.end - _CUE_REACH): mention.end])
+                     or cb.category or "unspecified")
             col.add(mention.text, named, sentence, col.ctx.drug_near(sentence, mention.start, cb), cb)
             taken.add(mention.text.lower())
     anchors.sort()

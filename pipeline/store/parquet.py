@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.export import Row, article_rows, sorted_articles
+from pipeline.export import Row, article_rows, new_file_mode, sorted_articles
 from pipeline.models import Article
 from pipeline.store.columns import Column, Table, python_value, tables
 
@@ -77,6 +77,7 @@ def write_parquet(out: Path, articles: Sequence[Article]) -> None:
     for name, table in arrow_tables(sorted_articles(articles)).items():
         path = out / f"{name}.parquet"
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out)
+        os.fchmod(fd, new_file_mode())
         os.close(fd)
         try:
             pq.write_table(table, tmp)

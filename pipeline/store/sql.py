@@ -12,9 +12,11 @@ travels as a bound parameter.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import logging
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,6 +236,19 @@ def replace_articles(engine: sa.Engine, sources: Sequence[str], articles: Sequen
             for batch in _batches(sorted(set(stored) - keep), _PRUNE_BATCH):
                 pruned += conn.execute(sa.delete(head).where(head.c.source.in_(batch))).rowcount
     return WriteSummary(articles=len(by_source), pruned=pruned)
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy the SQLite database ``source`` to the new file ``target`` with SQLite's backup API:
+    a consistent copy even while another connection reads it (a journal left by a crash is
+    rolled back first). A run writes into such a copy and renames it over the original when
+    it is complete, so a killed run leaves the original as it was."""
+    try:
+        with contextlib.closing(sqlite3.connect(source)) as src, \
+                contextlib.closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{source}: {exc}") from exc
 
 
 def write_database(target: str | Path | sa.URL, sources: Sequence[str],
