@@ -124,6 +124,8 @@ def _categories() -> _CategoryCues:
     return _CategoryCues(tuple((k, phrase_pattern(v)) for k, v in data["categories"].items()))
 
 
+_HEDGE = re.compile(r"^(?:clinically (?:significant|relevant|important)|potentially|possibly)\s+",
+                   re.I)  # how sure the page is, not what the effect is
 _LEADING_CLAUSE = re.compile(r"^(?:when|while|if|after|during|especially|which|that|even|usually)\b",
                              re.I)
 _TRAILING_CLAUSE = re.compile(
@@ -138,7 +140,7 @@ _TRAILING_CLAUSE = re.compile(
 
 def trim_term(term: str) -> str:
     """Keep the effect, drop the circumstance: "unsteadiness when walking" -> "unsteadiness"."""
-    term = clean_term(term)
+    term = _HEDGE.sub("", clean_term(term))
     if _LEADING_CLAUSE.match(term):
         return ""  # "when standing up" is the circumstance of the previous term
     return _TRAILING_CLAUSE.sub("", term).strip()
