@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from pipeline.phrases import phrase_pattern
 from pipeline.segment import PSEUDO_LEVEL, Block
 
 NEUTRAL = frozenset(
@@ -62,25 +63,11 @@ class _Lexicon:
     order: dict[str, int]
 
 
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
-"""Thai and CJK scripts write words without spaces: their phrases match without boundaries."""
-
-
-def _phrase_re(phrases: Sequence[str]) -> re.Pattern[str]:
-    alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    spaced = [re.escape(a) for a in alts if not _UNSPACED.search(a)]
-    unspaced = [re.escape(a) for a in alts if _UNSPACED.search(a)]
-    pattern = r"(?<!\w)(?:" + "|".join(spaced) + r")(?!\w)"
-    if unspaced:
-        pattern += "|" + "|".join(unspaced)
-    return re.compile(pattern)
-
-
 @cache
 def _lexicon() -> _Lexicon:
     data = json.loads(resources.files("pipeline.data").joinpath("sections.json").read_text())
-    kinds = tuple((k, _phrase_re(v)) for k, v in data["kinds"].items())
-    cats = tuple((k, _phrase_re(v)) for k, v in data["categories"].items())
+    kinds = tuple((k, phrase_pattern(v)) for k, v in data["kinds"].items())
+    cats = tuple((k, phrase_pattern(v)) for k, v in data["categories"].items())
     return _Lexicon(kinds, cats, {k: i for i, (k, _) in enumerate(kinds)})
 
 

@@ -25,6 +25,7 @@ from pipeline.classify import Classified, classify_heading, normalize_heading
 from pipeline.decode import DecodeError, decode
 from pipeline.models import RECORD_TABLES as MODEL_TABLES
 from pipeline.models import Article, Comparison, Condition, Dose, SideEffect
+from pipeline.phrases import phrase_pattern
 from pipeline.run import Stages, article_id, process_page
 
 RECOGNISED_AS = {
@@ -43,8 +44,6 @@ RECOGNISED_AS = {
 
 RECORD_TABLES = (*MODEL_TABLES, "comparisons")
 _PREAMBLE = "(before the first heading)"
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
-"""As in :mod:`pipeline.classify`: Thai and CJK phrases match without word boundaries."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +108,6 @@ class Inspection:
 # --- why a heading was classified as it was --------------------------------------------------
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    if _UNSPACED.search(phrase):
-        return re.compile(re.escape(phrase))
-    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
-
-
 @cache
 def _section_phrases() -> tuple[tuple[str, str, str, re.Pattern[str]], ...]:
     """Every phrase of ``data/sections.json`` as (group, name, phrase, pattern)."""
@@ -123,7 +116,7 @@ def _section_phrases() -> tuple[tuple[str, str, str, re.Pattern[str]], ...]:
     for group, key in (("kind", "kinds"), ("category", "categories")):
         for name, phrases in data[key].items():
             for phrase in sorted({p.lower() for p in phrases}):
-                out.append((group, name, phrase, _phrase_pattern(phrase)))
+                out.append((group, name, phrase, phrase_pattern([phrase])))
     return tuple(out)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 from pipeline.classify import Classified
 from pipeline.models import Record, Reject
 from pipeline.normalize.drugs import DrugMention, lexicon
+from pipeline.phrases import phrase_pattern
 from pipeline.validate import build
 
 M = TypeVar("M", bound=Record)
@@ -30,17 +30,10 @@ _OF_DRUG = re.compile(r"^[\d.,\s–-]*[^\W\d_][\w/%²µμ.]*\s+(?:of|de|di|von)\
 class Cues:
     negation: re.Pattern[str]
     warning: re.Pattern[str]
-    benefit: re.Pattern[str]
     cause: re.Pattern[str]
     se_noun: re.Pattern[str]
-    list_opener: re.Pattern[str]
     imperative: re.Pattern[str]
     """Warning verbs that count only where a clause starts: "Do not stop", not "do not go away"."""
-
-
-def phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
-    alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)", re.I)
 
 
 @cache
@@ -49,10 +42,8 @@ def cues() -> Cues:
     return Cues(
         negation=phrase_pattern(data["negations"]),
         warning=phrase_pattern(data["warning_cues"]),
-        benefit=phrase_pattern(data["benefit_cues"]),
         cause=phrase_pattern(data["cause_verbs"]),
         se_noun=phrase_pattern(data["side_effect_nouns"]),
-        list_opener=phrase_pattern([o for o in data["list_openers"] if o != ":"]),
         imperative=re.compile(
             r"(?:^|[,;:.!?]\s*|\b(?:and|but|so|please|you should|you must|always)\s+)[\"“]?(?:"
             + "|".join(re.escape(p) for p in sorted(data["imperative_warnings"], key=len, reverse=True))

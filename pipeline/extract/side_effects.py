@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 
 from pipeline.classify import Classified
-from pipeline.extract.context import PageContext, cues, phrase_pattern
+from pipeline.extract.context import PageContext, cues
 from pipeline.models import SideEffect, SideEffectCategory
 from pipeline.normalize.terms import (
     clean_term,
@@ -30,6 +30,7 @@ from pipeline.normalize.terms import (
     normalize_side_effect,
     split_terms,
 )
+from pipeline.phrases import phrase_pattern
 from pipeline.text import split_sentences
 
 _PARENS = re.compile(r"\s*\([^)]*\)")
