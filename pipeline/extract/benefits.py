@@ -20,9 +20,9 @@ _MAX_HEADING_WORDS = 12
 _NOT_HERE = frozenset({"drawbacks", "mechanism", "side_effects", "warnings", "dosage", "author",
                        "references", "pharmacokinetics", "storage", "faq"})
 _VERB = (r"(?:helps?|improves?|promotes?|boosts?|protects?|prevents?|reduces?|lowers?|relieves?|"
-         r"supports?|enhances?|stops?|blocks?|stimulates?|works synergistically|stabili[sz]es?|"
+         r"supports?|enhances?|stops?|blocks?|stimulates?|stabili[sz]es?|"
          r"strengthens?|maximi[sz]es?|"
-         r"decreases? (?:your|the) risk|fills? in|increases? (?:libido|energy|focus|potency)|"
+         r"decreases? (?:your|the) risk|"
          r"eases?|restores?|speeds? up|keeps?)")
 _IMPERATIVE = (r"(?:help|improve|promote|boost|protect|prevent|relieve|strengthen|support|enhance|"
                r"lower|reduce|ease)")

@@ -39,7 +39,7 @@ _COMMENT_AREA = re.compile(r"comment|respond|reply|review|disqus", re.I)
 _BYLINE = re.compile(r"^\s*(?:by|written by|author:|von|por)\s+", re.I)
 _PLACEHOLDER_AUTHOR = re.compile(
     r"^(?:unknown|admin|administrator|author|project name|editor|user|guest|webmaster|"
-    r"your name|name|anonymous|staff|null|none|undefined)\b|\bmeta author\b",
+    r"your name|name|anonymous|staff|null|none|undefined)\b",
     re.I,
 )
 _CREDENTIALS = re.compile(
@@ -308,8 +308,6 @@ def extract_metadata(root: html.HtmlElement) -> Metadata:
         author_title = _text(ld_author[0].get("jobTitle"))
     if box_name and author_name and (_similar(box_name, author_name) or box_name in author_name):
         author_title = author_title or box_title
-    if author_name and site and author_name.strip().lower() == site.strip().lower() and not box_name:
-        pass  # an organisation credited as author is still the author the page states
 
     names = tuple(n for n in (_text(x.get("name")) for x in nodes
                               if _types(x) & {"drug", "product", "medicalentity"}) if n)
