@@ -95,12 +95,9 @@ def decode(data: bytes, max_bytes: int = MAX_PAGE_BYTES) -> Decoded:
     """
     if data.startswith(_GZIP_MAGIC):
         try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-                data = fh.read(max_bytes + 1)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DecodeError(f"corrupt gzip data: {exc}") from exc
-        if len(data) > max_bytes:
-            raise DecodeError(f"gzip data expands beyond {size_text(max_bytes)}")
+            data = gunzip(data, max_bytes)
+        except ValueError as exc:
+            raise DecodeError(str(exc)) from exc
     if not data.strip():
         raise DecodeError("empty file" if not data else "empty file (whitespace only)")
     binary = _sniff_binary(data)
@@ -131,6 +128,23 @@ def decode(data: bytes, max_bytes: int = MAX_PAGE_BYTES) -> Decoded:
     if not text.strip():
         raise DecodeError("no text after decoding")
     return Decoded(text=text, encoding=encoding)
+
+
+class GzipTooLarge(ValueError):
+    """Gzip data that expands beyond the limit (a gzip bomb)."""
+
+
+def gunzip(data: bytes, limit: int) -> bytes:
+    """Expand gzip data; corrupt data raises ValueError, data that expands beyond ``limit``
+    raises :class:`GzipTooLarge`, each with the reason."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            out = fh.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ValueError(f"corrupt gzip data: {exc}") from exc
+    if len(out) > limit:
+        raise GzipTooLarge(f"gzip data expands beyond {size_text(limit)}")
+    return out
 
 
 def size_text(n: int) -> str:

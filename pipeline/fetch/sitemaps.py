@@ -9,15 +9,13 @@ cap, so a small .gz cannot inflate past the 50 MB the protocol allows. A plain-t
 
 from __future__ import annotations
 
-import gzip
-import io
-import zlib
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 
+from pipeline import decode
 from pipeline.fetch.urls import looks_like_url
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
@@ -37,14 +35,13 @@ class Sitemap:
 
 
 def gunzip(data: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
+    """A gzipped sitemap expanded, up to ``limit`` bytes (the shared decoder's gunzip)."""
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-            out = fh.read(limit + 1)
-    except (OSError, EOFError, zlib.error) as exc:
+        return decode.gunzip(data, limit)
+    except decode.GzipTooLarge as exc:
+        raise SitemapError(f"sitemap larger than {limit} bytes uncompressed") from exc
+    except ValueError as exc:
         raise SitemapError(f"broken gzip data: {exc}") from exc
-    if len(out) > limit:
-        raise SitemapError(f"sitemap larger than {limit} bytes uncompressed")
-    return out
 
 
 def _local(tag: str) -> str:
