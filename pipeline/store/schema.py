@@ -42,20 +42,27 @@ def _model_schema(model: type[BaseModel], title: str, all_keys: bool) -> dict[st
     return {"$schema": JSON_SCHEMA_DIALECT, "title": title, **schema}
 
 
+def _bounds(column: Column) -> dict[str, Any]:
+    """A column's value constraints, under the keywords JSON Schema and Frictionless share."""
+    out: dict[str, Any] = {}
+    if column.enum is not None:
+        out["enum"] = list(column.enum)
+    if column.minimum is not None:
+        out["minimum"] = column.minimum
+    if column.exclusive_minimum is not None:
+        out["exclusiveMinimum"] = column.exclusive_minimum
+    if column.min_length is not None:
+        out["minLength"] = column.min_length
+    return out
+
+
 def _json_property(column: Column) -> dict[str, Any]:
     kinds = {"string": "string", "integer": "integer", "number": "number",
              "boolean": "boolean", "date": "string"}
     prop: dict[str, Any] = {"type": kinds[column.type]}
     if column.type == "date":
         prop["format"] = "date"
-    if column.enum is not None:
-        prop["enum"] = list(column.enum)
-    if column.minimum is not None:
-        prop["minimum"] = column.minimum
-    if column.exclusive_minimum is not None:
-        prop["exclusiveMinimum"] = column.exclusive_minimum
-    if column.min_length is not None:
-        prop["minLength"] = column.min_length
+    prop.update(_bounds(column))
     if not column.required:
         prop["type"] = [prop["type"], "null"]
         if "enum" in prop:
@@ -79,17 +86,8 @@ def _frictionless_field(column: Column) -> dict[str, Any]:
     field: dict[str, Any] = {"name": column.name, "type": column.type}
     if column.type == "boolean":
         field.update(trueValues=["true"], falseValues=["false"])
-    constraints: dict[str, Any] = {}
-    if column.required:
-        constraints["required"] = True
-    if column.enum is not None:
-        constraints["enum"] = list(column.enum)
-    if column.minimum is not None:
-        constraints["minimum"] = column.minimum
-    if column.exclusive_minimum is not None:
-        constraints["exclusiveMinimum"] = column.exclusive_minimum
-    if column.min_length is not None:
-        constraints["minLength"] = column.min_length
+    constraints: dict[str, Any] = {"required": True} if column.required else {}
+    constraints.update(_bounds(column))
     if constraints:
         field["constraints"] = constraints
     if column.required and column.type == "string" and not column.min_length:
