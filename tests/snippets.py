@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import pytest
 
@@ -21,7 +21,19 @@ class HasHtml(Protocol):
     def html(self) -> str: ...
 
 
-def page(body: str, h1: str, outside: str = "") -> bytes:
+DEFAULT_H1 = "Baclofen tablets: what you need to know"
+
+
+class Example(NamedTuple):
+    """One table row: a snippet, what a reader extracts from it, and the page's headline
+    (which names its primary drug)."""
+
+    html: str
+    expected: Any
+    h1: str = DEFAULT_H1
+
+
+def page(body: str, h1: str = DEFAULT_H1, outside: str = "") -> bytes:
     """A minimal page around a snippet; ``outside`` goes in the body after the article."""
     return (
         f"<html><head><title>T</title></head><body><article><h1>{h1}</h1>\n{body}\n"

@@ -13,35 +13,11 @@ number of statements expected, so routine advice that becomes a warning is a fai
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
 
-from tests import snippets
-from tests.snippets import article, norm, row_id, rows, xfail
-
-_DEFAULT_H1 = "Baclofen tablets: what you need to know"
-
-
-class Example(NamedTuple):
-    html: str
-    expected: Any
-    h1: str = _DEFAULT_H1
-    """The page's headline, which names its primary drug."""
-
-
-def page(body: str, h1: str = _DEFAULT_H1, outside: str = "") -> bytes:
-    return snippets.page(body, h1, outside)
-
-
-
-
-
-
-
-
-
-
+from tests.snippets import Example, article, norm, page, row_id, rows, xfail
 
 
 def assert_statements(got: list[str], expected: list[str]) -> None:

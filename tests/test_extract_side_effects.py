@@ -12,33 +12,9 @@ ignored); the set of pairs must match exactly, so an extra term is as wrong as a
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
-
 import pytest
 
-from tests import snippets
-from tests.snippets import article, norm, row_id, rows, xfail
-
-_DEFAULT_H1 = "Baclofen tablets: what you need to know"
-
-
-class Example(NamedTuple):
-    html: str
-    expected: Any
-    h1: str = _DEFAULT_H1
-    """The page's headline, which names its primary drug."""
-
-
-def page(body: str, h1: str = _DEFAULT_H1, outside: str = "") -> bytes:
-    return snippets.page(body, h1, outside)
-
-
-
-
-
-
-
-
+from tests.snippets import Example, article, norm, page, row_id, rows, xfail
 
 
 def pairs(*terms: str, category: str = "unspecified") -> set[tuple[str, str]]:

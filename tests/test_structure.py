@@ -10,7 +10,7 @@ record without evidence.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -23,31 +23,7 @@ from pipeline.run import process_page
 from pipeline.segment import parse_table, segment
 from tests import snippets
 from tests.conftest import RAW, SHARED
-from tests.snippets import article, norm, row_id, rows, xfail
-
-_DEFAULT_H1 = "Baclofen tablets: what you need to know"
-
-
-class Example(NamedTuple):
-    html: str
-    expected: Any
-    h1: str = _DEFAULT_H1
-    """The page's headline, which names its primary drug (page rows only)."""
-
-
-def page(body: str, h1: str = _DEFAULT_H1, outside: str = "") -> bytes:
-    return snippets.page(body, h1, outside)
-
-
-
-
-
-
-
-
-
-
-
+from tests.snippets import Example, article, norm, page, row_id, rows, xfail
 
 # --------------------------------------------------------------------------------------------
 # parse_table: spans expanded into a rectangular grid, header rows found
