@@ -182,7 +182,7 @@ def valid_term(term: str) -> bool:
 
 def _negated(prefix: str) -> bool:
     """A negation in the same clause, shortly before: "does not cause the weight gain or the"."""
-    clause = re.split(r"[,;:.!?]", prefix)[-1]
+    clause = re.split(r"[,;:.!?]", prefix[-_CUE_REACH:])[-1]
     window = " ".join(clause.split()[-10:])
     return bool(cues().negation.search(window))
 
@@ -226,6 +226,7 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
     """Read the lists that a sentence introduces; returns the terms it took."""
     c = cues()
     taken: set[str] = set()
+    known = find_side_effects(sentence) if in_section else []
     anchors: list[tuple[int, int, bool]] = []  # (anchor start, list start, strong)
     for m in c.se_noun.finditer(sentence):
         after = sentence[m.end() :]
@@ -240,7 +241,7 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
         anchors.append((m.start(), m.end() + om.end(), True))
     for m in c.cause.finditer(sentence):
         anchors.append((m.start(), m.end(), False))
-    for mention in find_side_effects(sentence) if in_section else []:
+    for mention in known:
         # "hepatotoxicity, including liver failure": in a contraindication the same shape names
         # the patient's conditions, so only where harms are the topic
         more = _INCLUDING.match(sentence, mention.end)
@@ -268,7 +269,7 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
             col.add(t, category, sentence, drug, cb)
             taken.add(t.lower())
     if in_section:
-        for mention in find_side_effects(sentence):
+        for mention in known:
             before = sentence[: mention.start]
             if mention.text.lower() in taken or _negated(before) or _PATIENT_CONTEXT.search(before):
                 continue  # "in people with kidney problems" is who, not what happens
