@@ -81,13 +81,14 @@ def classify_heading(text: str) -> HeadingClass:
     norm = normalize_heading(text)
     lex = _lexicon()
     best: tuple[int, int, str] | None = None
+    span = (0, 0)
     kinds_seen: set[str] = set()
     for kind, pattern in lex.kinds:
         for m in pattern.finditer(norm):
             kinds_seen.add(kind)
             key = (len(m.group(0)), -lex.order[kind], kind)
             if best is None or key > best:
-                best = key
+                best, span = key, m.span()
     found: str | None = best[2] if best else None
     if len(kinds_seen - NEUTRAL) >= 3:
         found = "title"  # "X: uses, dosage and side effects" names the whole page
@@ -95,6 +96,8 @@ def classify_heading(text: str) -> HeadingClass:
     best_cat: tuple[int, int] | None = None
     for cat, pattern in lex.categories:
         for m in pattern.finditer(norm):
+            if found in NEUTRAL and span[0] <= m.start() and m.end() <= span[1]:
+                continue  # the "frequently" of "Frequently asked questions" is no category
             cat_key = (len(m.group(0)), -m.start())  # "less common" beats the "common" inside
             if best_cat is None or cat_key > best_cat:
                 best_cat, category = cat_key, cat

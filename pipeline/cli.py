@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -9,11 +10,13 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import click
+import sqlalchemy as sa
 from sqlalchemy import URL
 
 from pipeline import __version__
@@ -22,43 +25,48 @@ from pipeline.console import (
     Verbosity,
     configure_logging,
     format_summary,
-    page_line,
     progress,
     show_progress,
 )
+from pipeline.dask_engine import DaskUnavailable, run_dask
 from pipeline.decode import MAX_PAGE_BYTES
+from pipeline.engine import default_workers, run_local
 from pipeline.export import (
+    DatasetWriter,
     OutputLocked,
     atomic_write,
     clear_leftovers,
     output_lock,
     publish,
     staging,
-    write_outputs,
 )
+from pipeline.incremental import MANIFEST_NAME, Manifest, ManifestWriter, published_pages
 from pipeline.inputs import (
     InputError,
-    PageTooLarge,
     display_source,
+    iter_pages,
     read_source,
     resolve_inputs,
+    run_order,
     source_urls,
 )
 from pipeline.logs import page_log
-from pipeline.models import Article, Reject
-from pipeline.report import write_report
-from pipeline.run import process_page, warm_up
-from pipeline.store.parquet import write_parquet
+from pipeline.report import ReportStats, write_report
+from pipeline.store.parquet import ParquetWriter
 from pipeline.store.schema import write_schemas
 from pipeline.store.sql import (
     SQLITE_NAME,
+    DatabaseWriter,
     StoreError,
     checked_url,
     copy_sqlite,
+    create_engine,
     database_url,
     display_url,
-    write_database,
+    write_pages,
 )
+from pipeline.tasks import PageOutcome, PageTask, Settings, replay_logs
+from pipeline.warc import is_warc
 
 log = logging.getLogger("pipeline")
 P = ParamSpec("P")
@@ -141,6 +149,17 @@ def main() -> None:
 @click.option("--prune", is_flag=True,
               help="Delete from the databases the articles whose source is not an input of "
                    "this run.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes extracting pages (default: the number of CPUs); 1 runs in this "
+                   "process. The output is the same for any N.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a process pool on this machine; dask: a Dask distributed cluster.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="With --engine dask: the cluster's scheduler (default: start a local "
+                   "cluster of --workers processes).")
+@click.option("--full", is_flag=True,
+              help="Process every page again, ignoring what the previous run into OUT "
+                   "remembers (OUT/manifest.sqlite).")
 @click.option("--page-timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
               metavar="SECONDS",
               help="A page that takes longer becomes a reject ('timed out'); 0: no limit.")
@@ -148,9 +167,11 @@ def main() -> None:
               show_default=True, metavar="BYTES",
               help="A bigger page (also once gunzipped) becomes a reject without being read.")
 @verbosity_options
-def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, page_timeout: float,
+def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, workers: int | None,
+            engine: str, scheduler: str | None, full: bool, page_timeout: float,
             max_page_bytes: int) -> None:
-    """Extract records from HTML files, directories (recursive) or globs (default: raw/).
+    """Extract records from HTML files, web archives (.warc, .warc.gz) and directories
+    (recursive) or globs (default: raw/).
 
     Every run writes CSV, JSON and Parquet files, their schemas and OUT/medications.sqlite.
     The databases keep articles across runs: each input's rows are replaced, never
@@ -158,11 +179,16 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, page
     when all are complete (a killed run leaves the previous ones), and OUT/.lock keeps a
     second run off the same OUT.
 
+    Runs are incremental: OUT/manifest.sqlite remembers each page's result by a hash of its
+    content and the program version, so a page that has not changed is not processed
+    again, and a run whose inputs have not changed at all writes nothing.
+
     \b
     Examples:
       python -m pipeline extract                    # raw/ -> output/
-      python -m pipeline extract pages/ --out data/
+      python -m pipeline extract pages/ --out data/ --workers 8
       python -m pipeline extract 'site/**/*.html'
+      python -m pipeline extract crawl/*.warc.gz --engine dask --scheduler tcp://10.0.0.5:8786
       python -m pipeline extract raw/ --db postgresql://me@localhost/meds --prune
     """
     started = time.monotonic()
@@ -171,6 +197,8 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, page
         sources = resolve_inputs(inputs or ("raw",))
     except InputError as exc:
         raise ArgumentError(str(exc)) from exc
+    if scheduler and engine != "dask":
+        raise ArgumentError("--scheduler needs --engine dask")
     db_url = None
     if db is not None:
         try:
@@ -187,75 +215,155 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, page
         raise ArgumentError(f"cannot lock {out_dir}: {exc}") from exc
     for leftover in clear_leftovers(out_dir):
         log.info("removed %s, left by an interrupted run", leftover)
-    stage = ctx.with_resource(staging(out_dir))
 
-    articles: list[Article] = []
-    rejects: list[Reject] = []
     urls = source_urls(sources)  # pages stored by `fetch` are known by their URL
+    sources = run_order(sources, urls)
+    settings = Settings(timeout=page_timeout or None, max_bytes=max_page_bytes)
     verbosity = _verbosity()
-    if page_timeout and sources:
-        warm_up()  # lexicons load before the first page's clock starts
-    for path in progress(sources, show_progress(len(sources), verbosity)):
-        source = urls.get(path) or display_source(path)
-        try:
-            data = read_source(path, max_bytes=max_page_bytes)
-        except PageTooLarge as exc:
-            page_log(log, source, "read").warning("%s", exc)
-            rejects.append(Reject(source=source, stage="read", reason=str(exc)))
-            continue
-        except OSError as exc:
-            reason = f"cannot read input: {exc.strerror or exc}"
-            page_log(log, source, "read").warning("%s", reason)
-            rejects.append(Reject(source=source, stage="read", reason=reason))
-            continue
-        result = process_page(source, data, url=urls.get(path), timeout=page_timeout or None,
-                              max_bytes=max_page_bytes)
-        page_log(log, source, "done").info("%s", page_line(result))
-        rejects.extend(result.rejects)
-        if result.article is not None:
-            articles.append(result.article)
-    # everything goes to the staging directory first, and into OUT once all is complete
-    counts = write_outputs(stage, articles, rejects)
-    write_parquet(stage, articles)
-    write_schemas(stage)
-    names = [urls.get(path) or display_source(path) for path in sources]
-    if (out_dir / SQLITE_NAME).is_file():  # it keeps earlier runs' articles: update a copy
-        try:
-            copy_sqlite(out_dir / SQLITE_NAME, stage / SQLITE_NAME)
-        except StoreError as exc:
-            raise click.ClickException(f"cannot write the database: {exc}") from exc
-    _write_database(stage / SQLITE_NAME, names, articles, prune, rebuild=True,
-                    shown=str(out_dir / SQLITE_NAME))
+    previous = ctx.with_resource(contextlib.closing(Manifest(out_dir) if not full else Manifest.empty()))
+    if db_url is None and not prune and previous.unchanged(_keys(sources, urls, settings), settings):
+        if verbosity != "quiet":
+            click.echo(f"{len(sources)} inputs unchanged since the last run: the datasets in "
+                       f"{out_dir} are up to date (--full processes every page again)", err=True)
+        return
+
+    stage = ctx.with_resource(staging(out_dir))
+    workers = workers or default_workers()
+    sinks = _Sinks(stage, out_dir, settings, prune)
+    pending: deque[tuple[str, str | None]] = deque()
+    items = _with_manifest(iter_pages(sources, urls, max_page_bytes), previous, pending)
+    if engine == "dask":
+        outcomes = run_dask(items, settings, workers, scheduler=scheduler)
+    else:
+        outcomes = run_local(items, settings, workers, pages=len(sources))
+    total = None if any(is_warc(s) for s in sources) else len(sources)  # an archive: unknown
+    try:
+        for outcome in progress(outcomes, show_progress(len(sources), verbosity), total=total,
+                                label=_source_of):
+            _, key = pending.popleft()
+            sinks.add(outcome, key)
+    except DaskUnavailable as exc:
+        raise ArgumentError(str(exc)) from exc
+    counts = sinks.close()
     manifest = {
         "program": "medextract",
         "version": __version__,
         "started_at": started_at,
         "elapsed_seconds": round(time.monotonic() - started, 3),
         "inputs": len(sources),
-        "articles": len(articles),
+        "pages": sinks.pages,
+        "reused": sinks.reused,
+        "articles": sinks.stats.articles,
         "rows": counts,
     }
     atomic_write(stage / "run.json", [json.dumps(manifest, indent=2) + "\n"])
-    write_report(stage / "report.html", articles, rejects, counts, len(sources), __version__)
+    write_report(stage / "report.html", sinks.stats, counts, sinks.pages, __version__)
     publish(stage, out_dir, last=("run.json",))
     if db_url is not None:
-        _write_database(db_url, names, articles, prune, rebuild=False)
+        _write_external_database(db_url, out_dir, prune)
     if verbosity != "quiet":
-        summary = RunSummary(len(sources), len(articles), counts, rejects,
+        summary = RunSummary(sinks.pages, sinks.stats.articles, counts, sinks.stats.rejects,
                              time.monotonic() - started, str(out_dir))
         click.echo(format_summary(summary), err=True)
+        if sinks.reused:
+            click.echo(f"{sinks.reused} unchanged pages were not processed again "
+                       "(--full processes every page)", err=True)
         click.echo(f"report: {out_dir / 'report.html'}", err=True)
 
 
-def _write_database(target: Path | URL, sources: list[str], articles: list[Article], prune: bool,
-                    rebuild: bool, shown: str | None = None) -> None:
-    """``shown``: the name for messages, when ``target`` is the staged copy of a database."""
+def _source_of(outcome: PageOutcome) -> str:
+    return outcome.source
+
+
+def _keys(sources: list[str], urls: dict[str, str], settings: Settings) -> Iterator[tuple[str, str | None]]:
+    """(source, content key) of every page, read once more without keeping the bytes."""
+    for item in iter_pages(sources, urls, settings.max_bytes):
+        yield (item.source, item.key()) if isinstance(item, PageTask) else (item.source, None)
+
+
+def _with_manifest(items: Iterable[PageTask | PageOutcome], previous: Manifest,
+                   pending: deque[tuple[str, str | None]]) -> Iterator[PageTask | PageOutcome]:
+    """The pages to process, with those the previous run already processed replaced by its
+    outcome; ``pending`` gets each item's (source, key) in order, for the manifest."""
+    for item in items:
+        if isinstance(item, PageOutcome):
+            pending.append((item.source, None))
+            yield item
+            continue
+        key = item.key()
+        pending.append((item.source, key))
+        known = previous.outcome(key)
+        yield known.reused() if known is not None else item
+
+
+class _Sinks:
+    """Everything a run writes as pages arrive: datasets, Parquet, OUT's SQLite database,
+    the next manifest and the report's figures."""
+
+    def __init__(self, stage: Path, out_dir: Path, settings: Settings, prune: bool) -> None:
+        self.stage = stage
+        self.datasets = DatasetWriter(stage)
+        self.parquet = ParquetWriter(stage)
+        self.manifest = ManifestWriter(stage / MANIFEST_NAME, settings)
+        self.stats = ReportStats()
+        self.pages = 0
+        self.reused = 0
+        self._db_path = stage / SQLITE_NAME
+        self._shown = str(out_dir / SQLITE_NAME)
+        try:
+            if (out_dir / SQLITE_NAME).is_file():  # it keeps earlier runs' articles: update a copy
+                copy_sqlite(out_dir / SQLITE_NAME, self._db_path)
+            self._engine = create_engine(self._db_path)
+            self.database = DatabaseWriter(self._engine, prune=prune, rebuild=True,
+                                           keep_unchanged=True)
+        except (StoreError, sa.exc.SQLAlchemyError) as exc:
+            raise click.ClickException(f"cannot write the database: {self._message(exc)}") from exc
+
+    def _message(self, exc: Exception) -> str:
+        return str(exc).replace(str(self._db_path), self._shown)
+
+    def add(self, outcome: PageOutcome, key: str | None) -> None:
+        replay_logs(outcome)
+        page_log(log, outcome.source, "done").info("%s", outcome.summary)
+        article = outcome.article_model()
+        rejects = outcome.reject_models()
+        self.pages += 1
+        self.reused += outcome.cached
+        self.datasets.add(article, rejects)
+        self.stats.add_rejects(rejects)
+        if article is not None:
+            self.parquet.add(article)
+            self.stats.add(article)
+        try:
+            self.database.add(outcome.source, article)
+        except sa.exc.SQLAlchemyError as exc:
+            raise click.ClickException(f"cannot write the database: {self._message(exc)}") from exc
+        self.manifest.add(outcome.source, key, outcome)
+
+    def close(self) -> dict[str, int]:
+        counts = self.datasets.close()
+        self.parquet.close()
+        self.manifest.close()
+        try:
+            summary = self.database.close()
+        except sa.exc.SQLAlchemyError as exc:
+            raise click.ClickException(f"cannot write the database: {self._message(exc)}") from exc
+        finally:
+            self._engine.dispose()
+        log.info("%s: %d articles written, %d pruned", self._shown, summary.articles,
+                 summary.pruned)
+        write_schemas(self.stage)
+        return counts
+
+
+def _write_external_database(url: URL, out_dir: Path, prune: bool) -> None:
+    """Write the published run into ``--db``: from OUT's files, after they are in place, so a
+    database that fails leaves the datasets complete (exit status 1, the error on stderr)."""
     try:
-        summary = write_database(target, sources, articles, prune=prune, rebuild=rebuild)
+        summary = write_pages(url, published_pages(out_dir), prune=prune)
     except StoreError as exc:
-        message = str(exc) if shown is None else str(exc).replace(str(target), shown)
-        raise click.ClickException(f"cannot write the database: {message}") from exc
-    log.info("%s: %d articles written, %d pruned", shown or display_url(database_url(target)),
+        raise click.ClickException(f"cannot write the database: {exc}") from exc
+    log.info("%s: %d articles written, %d pruned", display_url(database_url(url)),
              summary.articles, summary.pruned)
 
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 import logging
 import sys
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
-from typing import Literal, TextIO
+from typing import Literal, TextIO, TypeVar
 
 from pipeline.models import RECORD_TABLES, Reject
 from pipeline.run import PageResult
 
 Verbosity = Literal["quiet", "normal", "verbose"]
+T = TypeVar("T")
 
 LEVELS: dict[Verbosity, int] = {"quiet": logging.ERROR, "normal": logging.WARNING,
                                 "verbose": logging.INFO}
@@ -55,10 +56,15 @@ def show_progress(pages: int, verbosity: Verbosity, stream: TextIO | None = None
     return verbosity == "normal" and pages >= PROGRESS_MIN_PAGES and stream.isatty()
 
 
-def progress(sources: Sequence[str], enabled: bool) -> Iterator[str]:
-    """The sources, in order, drawing a bar on stderr while they are consumed when enabled."""
+def progress(items: Iterable[T], enabled: bool, total: int | None = None,
+             label: Callable[[T], str] = str) -> Iterator[T]:
+    """The items, in order, drawing a bar on stderr while they are consumed when enabled.
+
+    ``total``: how many items will come (default: ``len(items)``; None for a sized input
+    means unknown, and the bar only counts).
+    """
     if not enabled:
-        yield from sources
+        yield from items
         return
     from rich.console import Console  # only a terminal run pays for the import
     from rich.progress import (
@@ -70,13 +76,15 @@ def progress(sources: Sequence[str], enabled: bool) -> Iterator[str]:
         TimeRemainingColumn,
     )
 
+    if total is None and isinstance(items, Sized):
+        total = len(items)
     columns = (TextColumn("extract"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
                TimeRemainingColumn(), TextColumn("{task.description}"))
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("", total=len(sources))
-        for source in sources:
-            bar.update(task, description=source[-50:])
-            yield source
+        task = bar.add_task("", total=total)
+        for item in items:
+            bar.update(task, description=label(item)[-50:])
+            yield item
             bar.advance(task)
 
 
@@ -99,14 +107,18 @@ class RunSummary:
     articles: int
     rows: Mapping[str, int]
     """Row count of every table, as :func:`pipeline.export.write_outputs` returns it."""
-    rejects: Sequence[Reject]
+    rejects: Mapping[tuple[str, str], int]
+    """Rejects counted by (stage, reason)."""
     elapsed: float
     out_dir: str
 
 
-def reject_groups(rejects: Sequence[Reject]) -> list[tuple[str, str, int]]:
+def reject_counts(rejects: Iterable[Reject]) -> Counter[tuple[str, str]]:
+    return Counter((r.stage, r.reason) for r in rejects)
+
+
+def reject_groups(counts: Mapping[tuple[str, str], int]) -> list[tuple[str, str, int]]:
     """(stage, reason, count), most frequent first."""
-    counts = Counter((r.stage, r.reason) for r in rejects)
     return [(stage, reason, n) for (stage, reason), n
             in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
@@ -122,7 +134,7 @@ def format_summary(s: RunSummary) -> str:
           decode: binary data: PNG image → 1
     """
     rate = s.pages / s.elapsed if s.elapsed > 0 else 0.0
-    n_rejects = len(s.rejects)
+    n_rejects = sum(s.rejects.values())
     lines = [f"{_n(s.pages, 'page')} read in {s.elapsed:.1f} s ({rate:.1f} pages/s): "
              f"{_n(s.articles, 'article')}, {_n(n_rejects, 'reject')} -> {s.out_dir}",
              "records per table:"]

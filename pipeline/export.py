@@ -5,8 +5,8 @@ Column lists are derived from the Pydantic models, never written out by hand: a 
 has ``article_id`` and ``seq`` (the record's position in its article) followed by the
 model's scalar fields, in model order. List and mapping fields become tables of their own
 (``comparison_side_effects``, ``comparison_attributes``, ``citations``), so no CSV cell hides
-a list. Every file is written to a temporary name and renamed into place, so a reader never
-sees half a file.
+a list. Files are written as articles arrive (:class:`DatasetWriter`), so memory stays flat for
+any number of pages.
 
 A run writes all its files into a staging directory inside the output directory
 (:func:`staging`) and only moves them into place once every one is complete
@@ -247,59 +247,104 @@ def atomic_write(path: Path, chunks: Iterable[str]) -> None:
         raise
 
 
-def _csv_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[str]:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    # the writer quotes only the terminator's characters, but readers also end a row at a
-    # bare carriage return: a row holding one is written with every cell quoted
-    quoting_writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(columns)
-    for row in rows:
-        cells = [_csv_value(row.get(c)) for c in columns]
-        (quoting_writer if any("\r" in cell for cell in cells) else writer).writerow(cells)
-        if buf.tell() > 1 << 16:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
+class _TableFiles:
+    """``TABLE.csv`` and ``TABLE.json`` of one table, open for appending rows."""
+
+    def __init__(self, out: Path, name: str, columns: Sequence[str]) -> None:
+        self.columns = columns
+        self.rows = 0
+        mode = new_file_mode()
+        self.csv_file = _open_text(out / f"{name}.csv", mode)
+        self.json_file = _open_text(out / f"{name}.json", mode)
+        self.csv_plain = csv.writer(self.csv_file, lineterminator="\n")
+        # the writer quotes only the terminator's characters, but readers also end a row at a
+        # bare carriage return: a row holding one is written with every cell quoted
+        self.csv_quoted = csv.writer(self.csv_file, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        self.csv_plain.writerow(columns)
+        self.json_file.write("[\n")
+
+    def add(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            cells = [_csv_value(row.get(c)) for c in self.columns]
+            (self.csv_quoted if any("\r" in cell for cell in cells) else self.csv_plain).writerow(cells)
+            self.json_file.write(("  " if self.rows == 0 else ",\n  ")
+                                 + json.dumps(row, ensure_ascii=False))
+            self.rows += 1
+
+    def close(self) -> None:
+        self.json_file.write("\n]\n" if self.rows else "]\n")
+        self.csv_file.close()
+        self.json_file.close()
 
 
-def _json_chunks(rows: Sequence[Row]) -> Iterator[str]:
-    yield "[\n"
-    for i, row in enumerate(rows):
-        yield ("  " if i == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False, sort_keys=False)
-    yield "\n]\n"
+def _open_text(path: Path, mode: int) -> io.TextIOWrapper:
+    fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the owner
+    os.chmod(path, mode)
+    return fh
+
+
+class DatasetWriter:
+    """Every dataset file of a run, written as articles arrive: nothing is held in memory.
+
+    Write into a staging directory (:func:`staging`): the files are complete only after
+    :meth:`close`, and :func:`publish` moves them into place. The datasets follow the order
+    in which articles are added (the run adds them in input order).
+    """
+
+    def __init__(self, out: Path) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        mode = new_file_mode()
+        self._articles = _open_text(out / "articles.jsonl", mode)
+        self._rejects = _open_text(out / "rejects.jsonl", mode)
+        self._tables = {name: _TableFiles(out, name, cols) for name, cols in table_columns().items()}
+        self.reject_count = 0
+
+    def add(self, article: Article | None, rejects: Sequence[Reject] = ()) -> None:
+        """One page's article (None when the page was rejected) and its rejects."""
+        if article is not None:
+            self._articles.write(json.dumps(article.model_dump(mode="json"), ensure_ascii=False) + "\n")
+            for name, rows in article_rows(article).items():
+                self._tables[name].add(rows)
+        for reject in sorted(rejects, key=lambda r: (r.stage, r.reason)):
+            self._rejects.write(json.dumps(reject.model_dump(mode="json", exclude_none=True),
+                                           ensure_ascii=False) + "\n")
+            self.reject_count += 1
+
+    def counts(self) -> dict[str, int]:
+        """The row count of every table so far, and of ``rejects``."""
+        counts = {name: files.rows for name, files in self._tables.items()}
+        counts["rejects"] = self.reject_count
+        return counts
+
+    def close(self) -> dict[str, int]:
+        """Finish every file; returns :meth:`counts`."""
+        self._articles.close()
+        self._rejects.close()
+        for files in self._tables.values():
+            files.close()
+        return self.counts()
 
 
 def sorted_articles(articles: Iterable[Article]) -> list[Article]:
-    """The order of every dataset: by source, then id (one run has one id per source)."""
+    """By source, then id: the order of :func:`write_outputs` for a list of articles."""
     return sorted(articles, key=lambda a: (a.source, a.article_id))
 
 
-def dataset_tables(articles: Sequence[Article]) -> dict[str, list[Row]]:
-    """The rows of every table for these articles, in their order."""
-    tables: dict[str, list[Row]] = {name: [] for name in table_columns()}
-    for article in articles:
-        for name, rows in article_rows(article).items():
-            tables[name].extend(rows)
-    return tables
-
-
 def write_outputs(out: Path, articles: Sequence[Article], rejects: Sequence[Reject]) -> dict[str, int]:
-    """Write every dataset for a run; returns the row count of each table."""
-    out.mkdir(parents=True, exist_ok=True)
-    ordered = sorted_articles(articles)
-    atomic_write(out / "articles.jsonl",
-                 (json.dumps(a.model_dump(mode="json"), ensure_ascii=False) + "\n" for a in ordered))
-    reject_rows = sorted((r.model_dump(mode="json", exclude_none=True) for r in rejects),
-                         key=lambda r: (r["source"], r["stage"], r["reason"]))
-    atomic_write(out / "rejects.jsonl",
-                 (json.dumps(r, ensure_ascii=False) + "\n" for r in reject_rows))
-    columns = table_columns()
-    tables = dataset_tables(ordered)
-    for name, rows in tables.items():
-        atomic_write(out / f"{name}.csv", _csv_chunks(columns[name], rows))
-        atomic_write(out / f"{name}.json", _json_chunks(rows))
-    counts = {name: len(rows) for name, rows in tables.items()}
-    counts["rejects"] = len(reject_rows)
+    """Every dataset for a list of articles (sorted by source) and rejects; the row count of
+    each table. A run streams through :class:`DatasetWriter` instead."""
+    writer = DatasetWriter(out)
+    try:
+        pages: dict[str, tuple[list[Article], list[Reject]]] = {}
+        for article in sorted_articles(articles):
+            pages.setdefault(article.source, ([], []))[0].append(article)
+        for reject in rejects:
+            pages.setdefault(reject.source, ([], []))[1].append(reject)
+        for source in sorted(pages):
+            page_articles, page_rejects = pages[source]
+            for article in page_articles[:-1]:
+                writer.add(article)
+            writer.add(page_articles[-1] if page_articles else None, page_rejects)
+    finally:
+        counts = writer.close()
     return counts

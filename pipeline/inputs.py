@@ -1,7 +1,9 @@
 """Resolve command-line INPUT arguments (files, directories, globs) to page sources.
 
-A directory is searched recursively for ``*.html`` / ``*.htm``, without following symbolic
-links (a link loop cannot trap the run). Sources keep the path as the user wrote it, joined
+A directory is searched recursively for ``*.html`` / ``*.htm`` pages and ``*.warc`` /
+``*.warc.gz`` web archives, without following symbolic links (a link loop cannot trap the
+run). A web archive stands for every HTML response it holds (:mod:`pipeline.warc`), each
+known by its URL. Sources keep the path as the user wrote it, joined
 with the path inside a directory, because ``source`` is how records are traced back; a page
 that ``pipeline fetch`` stored is traced back to its URL instead (:func:`source_urls`).
 """
@@ -11,11 +13,13 @@ from __future__ import annotations
 import glob
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.decode import size_text
 from pipeline.fetch.manifest import page_urls
+from pipeline.tasks import PageOutcome, PageTask, rejected
+from pipeline.warc import WarcError, WarcSkip, is_warc, iter_warc_pages
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -28,7 +32,7 @@ def _walk(directory: str) -> Iterator[str]:
     for dirpath, dirnames, filenames in os.walk(directory, followlinks=False):
         dirnames.sort()
         for name in sorted(filenames):
-            if name.lower().endswith(HTML_SUFFIXES):
+            if name.lower().endswith(HTML_SUFFIXES) or is_warc(name):
                 yield os.path.join(dirpath, name)
         # a directory named like a page ("x.html") is not a page but still reported
         for name in dirnames:
@@ -119,3 +123,42 @@ def read_source(source: str, max_bytes: int | None = None) -> bytes:
 def _too_large(size: int | None, limit: int) -> str:
     what = size_text(size) if size is not None else "more bytes"
     return f"page too large: {what}, over the limit of {size_text(limit)} (--max-page-bytes)"
+
+
+def run_order(sources: Sequence[str], urls: Mapping[str, str]) -> list[str]:
+    """The order a run processes and writes its inputs in: by the name records carry (the
+    URL of a fetched page, else the path). The records of a web archive keep their order."""
+    return sorted(sources, key=lambda s: (urls.get(s) or display_source(s), s))
+
+
+def iter_pages(sources: Sequence[str], urls: Mapping[str, str],
+               max_bytes: int) -> Iterator[PageTask | PageOutcome]:
+    """Every page of the inputs, read one at a time: a task to process, or, for an input
+    that cannot be read, its reject as an outcome. Never raises for a bad input."""
+    for path in sources:
+        source = urls.get(path) or display_source(path)
+        if is_warc(path):
+            yield from _warc_pages(path, source, max_bytes)
+            continue
+        try:
+            data = read_source(path, max_bytes=max_bytes)
+        except PageTooLarge as exc:
+            yield rejected(source, "read", str(exc))
+            continue
+        except OSError as exc:
+            yield rejected(source, "read", f"cannot read input: {exc.strerror or exc}")
+            continue
+        yield PageTask(source=source, data=data, url=urls.get(path))
+
+
+def _warc_pages(path: str, source: str, max_bytes: int) -> Iterator[PageTask | PageOutcome]:
+    try:
+        for record in iter_warc_pages(path, max_bytes):
+            if isinstance(record, WarcSkip):
+                yield rejected(record.url, "read", record.reason)
+            else:
+                yield PageTask(source=record.url, data=record.data, url=record.url)
+    except WarcError as exc:
+        yield rejected(source, "read", str(exc))
+    except OSError as exc:
+        yield rejected(source, "read", f"cannot read input: {exc.strerror or exc}")

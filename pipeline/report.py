@@ -5,20 +5,22 @@ most drugs, and a table per drug. Plain HTML with inline CSS and an inline SVG c
 script, no external asset, nothing fetched, so it opens the same offline, from an e-mail or
 from a CI artefact. Every string that comes from a page is escaped.
 
-The page is a pure function of the run's articles and rejects (no clock, no output path), so
-two runs over the same inputs write the same bytes, like every other output.
+The page is a pure function of the run's articles and rejects (no clock, no output path, not
+their order), so two runs over the same inputs write the same bytes, like every other output.
+Its figures are gathered as the run goes (:class:`ReportStats`), never from a list of all
+articles.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from pipeline.console import reject_groups
-from pipeline.export import atomic_write, sorted_articles
+from pipeline.export import atomic_write
 from pipeline.models import Article, Dose, Reject
 
 CHART_TERMS = 15
@@ -50,30 +52,6 @@ class DrugFigures:
     strengths: Counter[str] = field(default_factory=Counter)
 
 
-def coverage(articles: Sequence[Article]) -> list[tuple[str, int]]:
-    """(field, number of articles that have it): metadata fields, then ≥1 record per table."""
-    rows = [
-        ("title", sum(1 for a in articles if a.title)),
-        ("drug", sum(1 for a in articles if a.drug)),
-        ("author", sum(1 for a in articles if a.author)),
-        ("date (published or modified)",
-         sum(1 for a in articles if a.published or a.modified)),
-    ]
-    rows += [(table, sum(1 for a in articles if getattr(a, table))) for table in COVERAGE_TABLES]
-    return rows
-
-
-def side_effect_spread(articles: Iterable[Article]) -> list[tuple[str, int]]:
-    """(term_canonical, number of distinct drugs it is named for), most widespread first."""
-    drugs: dict[str, set[str]] = defaultdict(set)
-    for a in articles:
-        for se in a.side_effects:
-            drug = se.drug or a.drug
-            if drug:
-                drugs[se.term_canonical].add(drug)
-    return sorted(((t, len(d)) for t, d in drugs.items()), key=lambda kv: (-kv[1], kv[0]))
-
-
 def _dose_label(d: Dose) -> str:
     def num(x: float) -> str:
         return str(int(x)) if x.is_integer() else str(x)
@@ -82,24 +60,70 @@ def _dose_label(d: Dose) -> str:
     return f"{amount} {d.unit}"
 
 
-def drug_figures(articles: Iterable[Article]) -> dict[str, DrugFigures]:
-    """Records per drug: a record's own drug, else its article's primary drug."""
-    figures: dict[str, DrugFigures] = defaultdict(DrugFigures)
-    for a in articles:
+REJECT_EXAMPLES = 3
+REJECT_GROUPS = 200
+"""Distinct (stage, reason) groups the report lists; the rest are counted as one line."""
+
+
+@dataclass(slots=True)
+class ReportStats:
+    """Everything the report shows, gathered one article at a time: the report of a run of
+    any size needs no more memory than its number of distinct drugs and terms. The figures
+    do not depend on the order articles arrive in."""
+
+    articles: int = 0
+    have: Counter[str] = field(default_factory=Counter)
+    """Field or table name -> articles that have it (see :meth:`coverage`)."""
+    spread: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Canonical side-effect term -> the drugs it is named for."""
+    figures: dict[str, DrugFigures] = field(default_factory=lambda: defaultdict(DrugFigures))
+    rejects: Counter[tuple[str, str]] = field(default_factory=Counter)
+    examples: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def add(self, a: Article) -> None:
+        self.articles += 1
+        present = {"title": bool(a.title), "drug": bool(a.drug), "author": a.author is not None,
+                   "date (published or modified)": bool(a.published or a.modified)}
+        present.update((table, bool(getattr(a, table))) for table in COVERAGE_TABLES)
+        self.have.update(name for name, yes in present.items() if yes)
         if a.drug:
-            figures[a.drug].articles += 1
+            self.figures[a.drug].articles += 1
         for dose in a.doses:
             if drug := dose.drug or a.drug:
-                figures[drug].doses += 1
-                figures[drug].strengths[_dose_label(dose)] += 1
+                self.figures[drug].doses += 1
+                self.figures[drug].strengths[_dose_label(dose)] += 1
         for se in a.side_effects:
             if drug := se.drug or a.drug:
-                figures[drug].side_effects += 1
-                figures[drug].terms[se.term_canonical] += 1
+                self.figures[drug].side_effects += 1
+                self.figures[drug].terms[se.term_canonical] += 1
+                self.spread[se.term_canonical].add(drug)
         for w in a.warnings:
             if drug := w.drug or a.drug:
-                figures[drug].warnings += 1
-    return dict(figures)
+                self.figures[drug].warnings += 1
+
+    def add_rejects(self, rejects: Iterable[Reject]) -> None:
+        for r in rejects:
+            group = (r.stage, r.reason)
+            if group not in self.rejects and len(self.rejects) >= REJECT_GROUPS:
+                group = ("(several)", "other reasons (see rejects.jsonl)")
+            self.rejects[group] += 1
+            shown = self.examples.setdefault(group, [])
+            if r.source not in shown:
+                bisect.insort(shown, r.source)
+                del shown[REJECT_EXAMPLES:]
+
+    @property
+    def reject_count(self) -> int:
+        return sum(self.rejects.values())
+
+    def coverage(self) -> list[tuple[str, int]]:
+        """(field, number of articles that have it): metadata fields, then ≥1 record per table."""
+        names = ["title", "drug", "author", "date (published or modified)", *COVERAGE_TABLES]
+        return [(name, self.have[name]) for name in names]
+
+    def side_effect_spread(self) -> list[tuple[str, int]]:
+        """(term_canonical, number of distinct drugs it is named for), most widespread first."""
+        return sorted(((t, len(d)) for t, d in self.spread.items()), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _top(counter: Counter[str], n: int) -> list[tuple[str, int]]:
@@ -148,10 +172,10 @@ def _cards(items: Sequence[tuple[str, int]]) -> str:
     ) + "</div>"
 
 
-def _coverage_table(articles: Sequence[Article]) -> str:
-    total = len(articles)
+def _coverage_table(stats: ReportStats) -> str:
+    total = stats.articles
     rows = []
-    for name, n in coverage(articles):
+    for name, n in stats.coverage():
         share = _pct(n, total)
         rows.append(f"<tr><td>{_e(name)}</td><td class=\"n\">{n:,} / {total:,}</td>"
                     f"<td class=\"n\">{share:.0f}%</td><td><div class=\"meter\"><i style=\"width:"
@@ -160,17 +184,14 @@ def _coverage_table(articles: Sequence[Article]) -> str:
             "<th>share</th><th></th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
-def _rejects_table(rejects: Sequence[Reject]) -> str:
-    if not rejects:
+def _rejects_table(stats: ReportStats) -> str:
+    if not stats.rejects:
         return '<p class="muted">No rejects: every input became an article.</p>'
-    examples: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for r in sorted(rejects, key=lambda r: r.source):
-        if len(examples[(r.stage, r.reason)]) < 3:
-            examples[(r.stage, r.reason)].append(r.source)
+    groups = sorted(stats.rejects.items(), key=lambda kv: (-kv[1], kv[0]))
     rows = "".join(
         f"<tr><td>{_e(stage)}</td><td>{_e(reason)}</td><td class=\"n\">{n:,}</td>"
-        f"<td>{'<br>'.join(_e(s) for s in examples[(stage, reason)])}</td></tr>"
-        for stage, reason, n in reject_groups(rejects)
+        f"<td>{'<br>'.join(_e(s) for s in stats.examples[(stage, reason)])}</td></tr>"
+        for (stage, reason), n in groups
     )
     return ('<table class="rejects"><thead><tr><th>stage</th><th>reason</th><th>count</th>'
             "<th>examples</th></tr></thead><tbody>" + rows + "</tbody></table>")
@@ -225,12 +246,11 @@ def _drug_tables(figures: Mapping[str, DrugFigures]) -> str:
     return '<div class="drugs">' + "".join(cards) + "</div>" + rest
 
 
-def render_report(articles: Sequence[Article], rejects: Sequence[Reject], rows: Mapping[str, int],
-                  pages: int, version: str) -> str:
+def render_report(stats: ReportStats, rows: Mapping[str, int], pages: int, version: str) -> str:
     """The whole report page."""
-    ordered = sorted_articles(articles)
-    figures = drug_figures(ordered)
-    spread = side_effect_spread(ordered)[:CHART_TERMS]
+    figures = stats.figures
+    spread = stats.side_effect_spread()[:CHART_TERMS]
+    n_rejects = stats.reject_count
     table_counts = [(name.replace("_", " "), n) for name, n in rows.items()
                     if name not in ("articles", "rejects")]
     return "".join([
@@ -239,22 +259,22 @@ def render_report(articles: Sequence[Article], rejects: Sequence[Reject], rows: 
         "<title>medextract run report</title>"
         f"<style>{_CSS}</style></head><body><main>",
         "<h1>medextract run report</h1>",
-        f'<p class="lead">medextract {_e(version)}: {pages:,} pages read, {len(articles):,} '
-        f"articles, {len(rejects):,} rejects. Timing is in <code>run.json</code>.</p>",
+        f'<p class="lead">medextract {_e(version)}: {pages:,} pages read, {stats.articles:,} '
+        f"articles, {n_rejects:,} rejects. Timing is in <code>run.json</code>.</p>",
         '<nav><a href="#counts">counts</a><a href="#coverage">coverage</a>'
         '<a href="#rejects">rejects</a><a href="#side-effects">side effects</a>'
         '<a href="#drugs">drugs</a></nav>',
         '<h2 id="counts">Counts</h2>',
-        _cards([("pages", pages), ("articles", len(articles)), ("rejects", len(rejects)),
+        _cards([("pages", pages), ("articles", stats.articles), ("rejects", n_rejects),
                 ("drugs", len(figures))]),
         '<p class="muted">Rows per table</p>',
         _cards(table_counts),
         '<h2 id="coverage">Coverage</h2>',
         '<p class="muted">Share of articles with the field, or with at least one record in the '
         "table.</p>",
-        _coverage_table(ordered),
+        _coverage_table(stats),
         '<h2 id="rejects">Rejects by reason</h2>',
-        _rejects_table(rejects),
+        _rejects_table(stats),
         '<h2 id="side-effects">Most frequent side effects across drugs</h2>',
         f'<p class="muted">The {len(spread)} side effects named for the most distinct drugs '
         "(canonical terms).</p>",
@@ -265,6 +285,6 @@ def render_report(articles: Sequence[Article], rejects: Sequence[Reject], rows: 
     ])
 
 
-def write_report(path: Path, articles: Sequence[Article], rejects: Sequence[Reject],
-                 rows: Mapping[str, int], pages: int, version: str) -> None:
-    atomic_write(path, [render_report(articles, rejects, rows, pages, version)])
+def write_report(path: Path, stats: ReportStats, rows: Mapping[str, int], pages: int,
+                 version: str) -> None:
+    atomic_write(path, [render_report(stats, rows, pages, version)])

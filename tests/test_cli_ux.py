@@ -18,6 +18,7 @@ from pipeline.console import (
     RunSummary,
     format_summary,
     progress,
+    reject_counts,
     show_progress,
 )
 from pipeline.inspect import matched_phrases
@@ -193,7 +194,8 @@ def test_summary_lists_records_per_table_and_rejects_by_reason(pages: Path, tmp_
 def test_summary_groups_and_cuts_many_reasons() -> None:
     rejects = [Reject(source=f"p{i}.html", stage="validate", reason=f"reason {i % 20}")
                for i in range(40)]
-    text = format_summary(RunSummary(40, 0, {"doses": 0, "rejects": 40}, rejects, 2.0, "out"))
+    text = format_summary(RunSummary(40, 0, {"doses": 0, "rejects": 40}, reject_counts(rejects),
+                                     2.0, "out"))
     assert "40 pages read in 2.0 s (20.0 pages/s)" in text
     assert "validate: reason 0 → 2" in text
     assert "... 8 more reasons → 16 (see rejects.jsonl)" in text

@@ -101,6 +101,18 @@ _CATEGORY_WORDS = [
         "<ul><li>Swelling of the face</li><li>Wheezing</li></ul>",
         pairs("swelling of the face", "wheezing", category="serious"),
     ),
+    Example(  # "occasional" is the rare band of frequency wording
+        "<h2>Side effects</h2><p>Dizziness occurs occasionally.</p>",
+        pairs("dizziness", category="rare"),
+    ),
+    Example(  # the "frequently" of "Frequently asked questions" is no frequency
+        "<h2>Frequently asked questions</h2><p>Baclofen can cause drowsiness and confusion.</p>",
+        pairs("drowsiness", "confusion"),
+    ),
+    Example(  # an effect the page itself calls severe is serious
+        "<p>Baclofen can cause severe headaches.</p>",
+        pairs("severe headaches", category="serious"),
+    ),
 ]
 
 _PSEUDO_HEADINGS = [
@@ -215,6 +227,30 @@ _PROSE = [
         "<p>A few people get more serious side effects, such as chest pain and fainting.</p>",
         pairs("chest pain", "fainting", category="serious"),
     ),
+    Example(  # "and other ... symptoms" closes the list, it does not replace it
+        "<p>Baclofen can give you heartburn and other stomach symptoms.</p>",
+        pairs("heartburn"),
+    ),
+    Example(  # a known effect that ends in a side-effect noun is a term, not a category
+        "<p>Baclofen can cause severe allergic reactions.</p>",
+        pairs("severe allergic reactions", category="serious"),
+    ),
+    Example(  # the end of a quotation ends the list
+        '<p>"Taking it late in the day can cause insomnia," the pharmacist said.</p>',
+        pairs("insomnia"),
+    ),
+    Example(  # "too much" of something other than the drug is no overdose
+        "<p>If you have too much stomach acid, baclofen can cause heartburn.</p>",
+        pairs("heartburn"),
+    ),
+    Example(  # what the drug does to an existing illness
+        "<p>Baclofen can exacerbate asthma and COPD.</p>",
+        pairs("asthma exacerbation", "copd exacerbation"),
+    ),
+    Example(
+        "<p>Baclofen may worsen depression.</p>",
+        pairs("worsening depression"),
+    ),
     Example(
         "<h2>Side effects</h2><p>Common side effects include nausea, vomiting and headache.</p>",
         pairs("nausea", "vomiting", "headache", category="common"),
@@ -273,6 +309,35 @@ _SECTION_BOUNDS = [
         "<h2>Side effects</h2><p>Nausea and headache are common.</p>",
         pairs("nausea", "headache", category="common"),
     ),
+    Example(  # a bracketed list after an effect names each of its parts
+        "<h2>Side effects</h2><p>Injection site reactions (redness, bruising, thinning and bumps) "
+        "may occur.</p>",
+        pairs("injection site reactions", "redness", "bruising", "thinning", "bumps"),
+    ),
+    Example(
+        "<h2>Side effects</h2><p>The most common side effects are injection site reactions "
+        "(redness, bruising, thinning and bumps).</p>",
+        pairs("injection site reactions", "redness", "bruising", "thinning", "bumps",
+              category="common"),
+    ),
+    Example(  # a bracketed word between adjective and noun glosses the adjective
+        "<h2>Side effects</h2><p>Serious allergic (hypersensitivity) reactions have happened.</p>",
+        pairs("allergic reactions", category="serious"),
+    ),
+    Example(  # signs of the illness being treated are not effects of the drug
+        "<h2>Side effects</h2><p>Tell your doctor about worsening symptoms of your illness (e.g., "
+        "more pain, new fractures).</p>",
+        set(),
+    ),
+    Example(  # ... but signs of an adverse effect are
+        "<h2>Side effects</h2><p>Tell your doctor about symptoms of liver damage (e.g., jaundice, "
+        "dark urine).</p>",
+        pairs("liver damage", "jaundice", "dark urine"),
+    ),
+    Example(  # a modifier coordinated before a known effect shares its noun
+        "<h2>Side effects</h2><p>Prolonged or painful erections are rare.</p>",
+        pairs("prolonged erections", "painful erections", category="rare"),
+    ),
 ]
 
 _NEGATION = [
@@ -283,6 +348,13 @@ _NEGATION = [
         "<h2>Side effects</h2><p>It does not cause constipation, but it may cause nausea.</p>",
         pairs("nausea"),
     ),
+    Example(  # the negation belongs to the circumstance; the modal asserts the effect
+        "<p>Taking baclofen without food can cause nausea and heartburn.</p>",
+        pairs("nausea", "heartburn"),
+    ),
+    Example("<p>There is no evidence that baclofen can cause seizures.</p>", set()),
+    Example("<p>Baclofen may not cause drowsiness.</p>", set()),
+    Example("<p>Baclofen does not worsen asthma.</p>", set()),
 ]
 
 _LORATADINE = "Loratadine (Claritin) for hay fever"

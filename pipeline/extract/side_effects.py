@@ -23,9 +23,11 @@ from importlib import resources
 from pipeline.classify import Classified
 from pipeline.extract.context import PageContext, cues
 from pipeline.models import SideEffect, SideEffectCategory
+from pipeline.normalize.drugs import lexicon as drug_lexicon
 from pipeline.normalize.terms import (
     clean_term,
     find_side_effects,
+    is_known_condition,
     is_known_side_effect,
     normalize_side_effect,
     split_terms,
@@ -35,7 +37,7 @@ from pipeline.text import split_sentences
 
 _PARENS = re.compile(r"\s*\([^)]*\)")
 _CLAUSE_END = re.compile(
-    r"[.;!?](?:\s|$)|\s[—–-]\s|\s(?:which|that|who|when|whenever|if|because|although|but|while|"
+    r"[.;!?](?:\s|$)|[,.;!?][\"\u201d]|\s[—–-]\s|\s(?:which|that|who|when|whenever|if|because|although|but|while|"
     r"especially|particularly|in some|after|during|as well as|etc|these|this|and may|and can|"
     r"and should|and is|and are|or may|requiring|leading to|so|than|for|until|unless|in people|"
     r"in patients|in children|in adults)\b",
@@ -89,6 +91,26 @@ _HARM_HEADING = re.compile(r"toxicit|adverse|side[ -]effects?|reactions", re.I)
 _MIN_CONTENT_LIST = 3
 
 
+_TOO_MUCH = re.compile(r"\s+([^\W\d_]+)")
+_AMOUNT_OF_DRUG = frozenset(
+    {"of", "at", "in", "on", "or", "and", "for", "to", "can", "may", "could", "might", "will",
+     "is", "was", "you", "it", "medicine", "medication", "medications", "drug", "drugs", "a",
+     "the", "this", "your", "tablets", "pills", "capsules"}
+)
+
+
+def _about_the_dose(text: str, m: re.Match[str]) -> bool:
+    """An overdose cue "too much" speaks of the drug: "taking too much (baclofen)", not "too
+    much stomach acid" or "too much sun"."""
+    if m.group(0).lower() != "too much":
+        return True
+    follower = _TOO_MUCH.match(text, m.end())
+    if follower is None:
+        return True
+    word = follower.group(1)
+    return word.lower() in _AMOUNT_OF_DRUG or bool(drug_lexicon().find(word))
+
+
 @dataclass(frozen=True, slots=True)
 class _CategoryCues:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
@@ -98,6 +120,8 @@ class _CategoryCues:
         best: tuple[int, int, str] | None = None
         for cat, pattern in self.patterns:
             for m in pattern.finditer(text):
+                if not _about_the_dose(text, m):
+                    continue
                 key = (m.end(), len(m.group(0)), cat)
                 if best is None or key[:2] > best[:2]:
                     best = key
@@ -113,6 +137,8 @@ class _CategoryCues:
         best: tuple[int, int, str] | None = None
         for cat, pattern in self.patterns:
             for m in pattern.finditer(text, start, end):
+                if not _about_the_dose(text, m):
+                    continue
                 key = (abs((m.start() + m.end()) // 2 - pos), -len(m.group(0)), cat)
                 if best is None or key[:2] < best[:2]:
                     best = key
@@ -180,11 +206,34 @@ def valid_term(term: str) -> bool:
     return not cues().se_noun.fullmatch(term)
 
 
-def _negated(prefix: str) -> bool:
-    """A negation in the same clause, shortly before: "does not cause the weight gain or the"."""
+def _last_match(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
+    matches = list(pattern.finditer(text, lo, hi))
+    return matches[-1] if matches else None
+
+
+_MODAL_AFTER = re.compile(r"\b(?:can|may|might|could|will|would)\b(?!\s+(?:not|never)\b)",
+                          re.I)
+_COMPLEMENT = re.compile(r"\b(?:that|whether|if|known|shown|proven|evidence|clear)\b", re.I)
+
+
+def _negated(prefix: str, verb: str = "") -> bool:
+    """A negation in the same clause, shortly before: "does not cause the weight gain or the".
+
+    A negation that a modal verb follows belongs to the subject, not to the effect: in "taking
+    it without food can cause nausea" and "people who do not eat may get heartburn" the
+    effect is asserted; in "it may not cause drowsiness" and "there is no evidence that it can
+    cause seizures" it is not."""
     clause = re.split(r"[,;:.!?]", prefix[-_CUE_REACH:])[-1]
     window = " ".join(clause.split()[-10:])
-    return bool(cues().negation.search(window))
+    last = _last_match(cues().negation, window, 0, len(window))
+    if last is None:
+        return False
+    window = f"{window} {verb}"  # the verb that introduces the effects ("can cause")
+    modal = _MODAL_AFTER.search(window, last.end())
+    return modal is None or bool(_COMPLEMENT.search(window, last.end(), modal.start()))
+
+
+_GRAVE = re.compile(r"^(?:severe|serious|life-threatening|fatal)\s", re.I)
 
 
 @dataclass(slots=True)
@@ -197,6 +246,8 @@ class _Collector:
         term = trim_term(term)
         if not valid_term(term):
             return
+        if category == "unspecified" and _GRAVE.match(term):
+            category = "serious"  # "can cause severe birth defects": the page calls it severe
         normalized, canonical = term_fields(term)
         key = (drug, canonical, category)
         if key in self.seen:
@@ -222,10 +273,39 @@ def _list_after(sentence: str, start: int) -> str:
     return rest[: m.start()] if m else rest
 
 
+_WORSENS = re.compile(
+    r"\b(?:can|may|might|could|will|often|also|sometimes)\s+(?:also\s+)?"
+    r"(?P<verb>exacerbate|worsen|aggravate)\s+(?:(?:pre-?existing|existing|underlying)\s+)?",
+    re.I,
+)
+_WORSENING = {"exacerbate": "{} exacerbation", "worsen": "worsening {}",
+              "aggravate": "aggravation of {}"}
+
+
+def _worsened(sentence: str, cb: Classified, col: _Collector, taken: set[str]) -> None:
+    """ "Can exacerbate asthma and COPD" names effects the drug has on existing illnesses:
+    asthma exacerbation, COPD exacerbation. Only illnesses the lexicons know are read."""
+    for m in _WORSENS.finditer(sentence):
+        if _negated(sentence[: m.start()], m.group(0)):
+            continue
+        illnesses = [trim_term(t) for t in split_terms(_list_after(sentence, m.end()))]
+        if not illnesses or not all(is_known_condition(t) or known_effect(t) for t in illnesses):
+            continue
+        pattern = _WORSENING[m.group("verb").lower()]
+        category = _categories().find(sentence[: m.start()]) or cb.category or "unspecified"
+        drug = col.ctx.drug_near(sentence, m.start(), cb)
+        for illness in illnesses:
+            term = pattern.format(illness)
+            col.add(term, category, sentence, drug, cb)
+            taken.add(term.lower())
+            taken.add(illness.lower())
+
+
 def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> set[str]:
     """Read the lists that a sentence introduces; returns the terms it took."""
     c = cues()
     taken: set[str] = set()
+    _worsened(sentence, cb, col, taken)
     known = find_side_effects(sentence) if in_section else []
     anchors: list[tuple[int, int, bool]] = []  # (anchor start, list start, strong)
     for m in c.se_noun.finditer(sentence):
@@ -254,15 +334,16 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
     anchors.sort()
     for start, list_start, strong in anchors:
         prefix = sentence[:start]
-        if _negated(prefix):
+        if _negated(prefix, "" if strong else sentence[start:list_start]):
             continue
         listing = _CAUSE_OR.sub("", _list_after(sentence, list_start))
-        if not strong and c.se_noun.search(listing):
+        parts = split_terms(listing)
+        if not strong and parts and c.se_noun.search(parts[0]) and not known_effect(parts[0]):
             continue  # "may experience serious side effects, such as ..." is the strong anchor's
         category = (_categories().find(sentence[:list_start]) or cb.category
                     or ("serious" if cb.kind == "warnings" else "unspecified"))
         drug = col.ctx.drug_near(sentence, start, cb)
-        terms = [trim_term(t) for t in share_words(split_terms(listing))]
+        terms = [trim_term(t) for t in share_words(parts)]
         if not plausible_list(terms):
             continue
         for t in terms:
@@ -271,13 +352,85 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
     if in_section:
         for mention in known:
             before = sentence[: mention.start]
-            if mention.text.lower() in taken or _negated(before) or _PATIENT_CONTEXT.search(before):
+            if _negated(before) or _PATIENT_CONTEXT.search(before):
                 continue  # "in people with kidney problems" is who, not what happens
+            if _of_the_illness(sentence, mention.start):
+                continue
             category = (_categories().nearest(sentence, mention.start) or cb.category
                         or "unspecified")
             drug = col.ctx.drug_near(sentence, mention.start, cb)
-            col.add(mention.text, category, sentence, drug, cb)
+            glossed = _gloss(sentence, mention.start, mention.end)
+            if glossed is not None:
+                if glossed and glossed.lower() not in taken:
+                    col.add(glossed, category, sentence, drug, cb)
+                    taken.add(glossed.lower())
+                continue
+            if mention.text.lower() not in taken:
+                col.add(mention.text, category, sentence, drug, cb)
+            shared = _shared_head(before, mention.text)
+            for term in [*([shared] if shared else []), *_bracketed_list(sentence, mention.end)]:
+                if term.lower() not in taken:
+                    col.add(term, category, sentence, drug, cb)
+                    taken.add(term.lower())
     return taken
+
+
+_GLOSS_BEFORE = re.compile(r"\b([^\W\d_]{3,}(?:ic|al|ous|ive|ary|ed))\s*\(\s*$", re.I)
+_GLOSS_AFTER = re.compile(r"^\s*\)\s*([^\W\d_]+)")
+_BRACKETS_AFTER = re.compile(r"\s*\(([^()]+)\)")
+_SIGNS_OF = re.compile(r"\b(?:symptoms|signs)\s+of\s+((?:[\w'-]+\s*){1,4})", re.I)
+
+
+_COORDINATED = re.compile(r"(?<![\w-])([^\W\d_]{3,})\s+(?:and|or|and/or)\s+$", re.I)
+
+
+def _shared_head(before: str, term: str) -> str | None:
+    """ "Prolonged and painful erections": a modifier coordinated before a known effect shares
+    its noun; the completed term counts when the lexicon knows it (prolonged erections)."""
+    m = _COORDINATED.search(before)
+    words = term.split()
+    if not m or len(words) < 2:
+        return None
+    candidate = f"{m.group(1)} {' '.join(words[1:])}"
+    return candidate if known_effect(candidate) else None
+
+
+def _gloss(sentence: str, start: int, end: int) -> str | None:
+    """A term in brackets between an adjective and its noun glosses the adjective: in
+    "allergic (hypersensitivity) reactions" the effect is the allergic reaction. None when the
+    term is no such gloss; else the effect the adjective and noun name ("" if unknown)."""
+    adjective = _GLOSS_BEFORE.search(sentence[:start])
+    noun = _GLOSS_AFTER.match(sentence[end:])
+    if not adjective or not noun:
+        return None
+    effect = f"{adjective.group(1)} {noun.group(1)}"
+    return effect if known_effect(effect) else ""
+
+
+def _of_the_illness(sentence: str, start: int) -> bool:
+    """ "Worsening symptoms of HPP (e.g., new fractures)": signs of the illness being
+    treated, not of an adverse effect, name no side effects."""
+    lo = max(0, start - _CUE_REACH)
+    found = _last_match(_SIGNS_OF, sentence, lo, start)
+    if found is None:
+        return False
+    of = _SIGNS_OF.match(sentence, found.start())  # the object may run into the term itself
+    words = of.group(1).split() if of else []
+    if _ADVERSE_OF.search(" ".join(words)):
+        return False
+    return not any(known_effect(" ".join(words[:n])) for n in range(len(words), 0, -1))
+
+
+def _bracketed_list(sentence: str, end: int) -> list[str]:
+    """The terms of a bracketed list right after an effect: "injection site reactions
+    (redness, bruising, itching, thinning, and bumps)" names each of them."""
+    m = _BRACKETS_AFTER.match(sentence, end)
+    if not m:
+        return []
+    terms = [trim_term(t) for t in share_words(split_terms(m.group(1)))]
+    if len(terms) < 2 or not plausible_list(terms):
+        return []
+    return [t for t in terms if valid_term(t)]
 
 
 _APPOSITIVE = re.compile(r"^([^,(]{3,40}),\s+(?:a|an|the)\s+\w.*$", re.I)

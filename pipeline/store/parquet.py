@@ -10,6 +10,7 @@ after the CSV columns.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,40 +49,86 @@ def _model_items(table: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     return [data] if table == "articles" else list(data[table])
 
 
+def _parquet_rows(article: Article, specs: dict[str, Table]) -> dict[str, list[Row]]:
+    """The rows of every table for one article, list columns included."""
+    data = article.model_dump(mode="json")
+    out = {}
+    for name, table_rows in article_rows(article).items():
+        lists = specs[name].list_columns
+        if lists:
+            items = _model_items(name, data)
+            table_rows = [{**row, **{c.name: item[c.name] for c in lists}}
+                          for row, item in zip(table_rows, items, strict=True)]
+        out[name] = table_rows
+    return out
+
+
+def _arrow_table(spec: Table, schema: pa.Schema, rows: list[Row]) -> pa.Table:
+    columns = [
+        pa.array([python_value(col, row[col.name]) for row in rows], type=field.type)
+        for col, field in zip((*spec.columns, *spec.list_columns), schema, strict=True)
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
 def arrow_tables(articles: Sequence[Article]) -> dict[str, pa.Table]:
     """Every table for these articles (in this order) as an Arrow table."""
     specs = tables()
     rows: dict[str, list[Row]] = {name: [] for name in specs}
     for article in articles:
-        data = article.model_dump(mode="json")
-        for name, table_rows in article_rows(article).items():
-            lists = specs[name].list_columns
-            if lists:
-                items = _model_items(name, data)
-                table_rows = [{**row, **{c.name: item[c.name] for c in lists}}
-                              for row, item in zip(table_rows, items, strict=True)]
+        for name, table_rows in _parquet_rows(article, specs).items():
             rows[name].extend(table_rows)
-    out: dict[str, pa.Table] = {}
-    for name, spec in specs.items():
-        schema = arrow_schema(spec)
-        columns = [
-            pa.array([python_value(col, row[col.name]) for row in rows[name]], type=field.type)
-            for col, field in zip((*spec.columns, *spec.list_columns), schema, strict=True)
-        ]
-        out[name] = pa.Table.from_arrays(columns, schema=schema)
-    return out
+    return {name: _arrow_table(spec, arrow_schema(spec), rows[name]) for name, spec in specs.items()}
+
+
+class ParquetWriter:
+    """``TABLE.parquet`` for every table, written as articles arrive, a row group per
+    ``batch`` articles: memory holds one batch, not the run. Write into a staging directory;
+    the files are complete after :meth:`close`."""
+
+    def __init__(self, out: Path, batch: int = 1000) -> None:
+        self._specs = tables()
+        self._schemas = {name: arrow_schema(spec) for name, spec in self._specs.items()}
+        self._rows: dict[str, list[Row]] = {name: [] for name in self._specs}
+        self._batch = batch
+        self._pending = 0
+        self._writers = {}
+        mode = new_file_mode()
+        for name, schema in self._schemas.items():
+            path = out / f"{name}.parquet"
+            self._writers[name] = pq.ParquetWriter(path, schema)
+            os.chmod(path, mode)
+
+    def add(self, article: Article) -> None:
+        for name, table_rows in _parquet_rows(article, self._specs).items():
+            self._rows[name].extend(table_rows)
+        self._pending += 1
+        if self._pending >= self._batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        for name, rows in self._rows.items():
+            if rows:
+                self._writers[name].write_table(_arrow_table(self._specs[name], self._schemas[name], rows))
+                rows.clear()
+        self._pending = 0
+
+    def close(self) -> None:
+        self._flush()
+        for writer in self._writers.values():
+            writer.close()
 
 
 def write_parquet(out: Path, articles: Sequence[Article]) -> None:
-    """``TABLE.parquet`` for every table, each written to a temporary name and renamed."""
-    for name, table in arrow_tables(sorted_articles(articles)).items():
-        path = out / f"{name}.parquet"
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out)
-        os.fchmod(fd, new_file_mode())
-        os.close(fd)
-        try:
-            pq.write_table(table, tmp)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    """``TABLE.parquet`` for every table of a list of articles (sorted by source), each
+    written to a temporary directory and renamed into place."""
+    tmp = Path(tempfile.mkdtemp(prefix=".parquet.", suffix=".tmp", dir=out))
+    try:
+        writer = ParquetWriter(tmp)
+        for article in sorted_articles(articles):
+            writer.add(article)
+        writer.close()
+        for path in sorted(tmp.iterdir()):
+            os.replace(path, out / path.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -206,6 +206,75 @@ def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
+class DatabaseWriter:
+    """Writes a run into an open database as pages arrive, ``batch`` pages per transaction.
+
+    ``add`` takes every input of the run, also rejected ones (``article`` None): each source's
+    old rows are deleted and its new article inserted. With ``keep_unchanged``, an article
+    whose id the database already holds under the same source is left as it is (the id is a
+    hash of source and content, so the rows are the same): an incremental run over a
+    database that the previous run wrote touches only what changed.
+    """
+
+    def __init__(self, engine: sa.Engine, prune: bool = False, rebuild: bool = False,
+                 keep_unchanged: bool = False, batch: int = 200) -> None:
+        ensure_schema(engine, rebuild=rebuild)
+        self.engine = engine
+        self.prune = prune
+        self.keep_unchanged = keep_unchanged
+        self.batch = batch
+        self.meta = metadata()
+        self._pages: list[tuple[str, Article | None]] = []
+        self._sources: set[str] = set()
+        self._ids: set[str] = set()
+        self.articles = 0
+
+    def add(self, source: str, article: Article | None) -> None:
+        self._sources.add(source)
+        self._pages.append((source, article))
+        if len(self._pages) >= self.batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pages:
+            return
+        head = self.meta.tables["articles"]
+        with self.engine.begin() as conn:
+            known: set[tuple[str, str]] = set()
+            if self.keep_unchanged:
+                ids = [a.article_id for _, a in self._pages if a is not None]
+                known = {(row.source, row.article_id) for row in conn.execute(
+                    sa.select(head.c.source, head.c.article_id).where(head.c.article_id.in_(ids)))}
+            rows: dict[str, list[dict[str, Any]]] = {}
+            for source, article in self._pages:
+                if article is not None and (source, article.article_id) in known:
+                    self._ids.add(article.article_id)
+                    self.articles += 1
+                    continue
+                conn.execute(sa.delete(head).where(head.c.source == source))
+                if article is None or article.article_id in self._ids:
+                    continue  # rejected, or the same content under this source twice
+                self._ids.add(article.article_id)
+                self.articles += 1
+                for name, table_rows in article_rows(article).items():
+                    rows.setdefault(name, []).extend(table_rows)
+            for table in self.meta.sorted_tables:  # parents before children
+                if rows.get(table.name):
+                    conn.execute(table.insert(), _insert_rows(table, rows[table.name]))
+        self._pages.clear()
+
+    def close(self) -> WriteSummary:
+        self._flush()
+        pruned = 0
+        if self.prune:
+            head = self.meta.tables["articles"]
+            with self.engine.begin() as conn:
+                stored = conn.execute(sa.select(head.c.source).distinct()).scalars().all()
+                for batch in _batches(sorted(set(stored) - self._sources), _PRUNE_BATCH):
+                    pruned += conn.execute(sa.delete(head).where(head.c.source.in_(batch))).rowcount
+        return WriteSummary(articles=self.articles, pruned=pruned)
+
+
 def replace_articles(engine: sa.Engine, sources: Sequence[str], articles: Sequence[Article],
                      prune: bool = False, rebuild: bool = False) -> WriteSummary:
     """Make the database hold, for every source of this run, exactly this run's records.
@@ -214,28 +283,27 @@ def replace_articles(engine: sa.Engine, sources: Sequence[str], articles: Sequen
     longer an article loses the rows it had. With ``prune``, articles from any other source
     are deleted too, so the database holds this run's articles and nothing else.
     """
-    ensure_schema(engine, rebuild=rebuild)
-    meta = metadata()
-    head = meta.tables["articles"]
+    writer = DatabaseWriter(engine, prune=prune, rebuild=rebuild)
     by_source = {a.source: a for a in articles}
-    order = list(dict.fromkeys([*sources, *sorted(by_source)]))
-    for source in order:
-        with engine.begin() as conn:
-            conn.execute(sa.delete(head).where(head.c.source == source))
-            article = by_source.get(source)
-            if article is None:
-                continue
-            for name, rows in article_rows(article).items():
-                if rows:
-                    conn.execute(meta.tables[name].insert(), _insert_rows(meta.tables[name], rows))
-    pruned = 0
-    if prune:
-        keep = set(order)
-        with engine.begin() as conn:
-            stored = conn.execute(sa.select(head.c.source).distinct()).scalars().all()
-            for batch in _batches(sorted(set(stored) - keep), _PRUNE_BATCH):
-                pruned += conn.execute(sa.delete(head).where(head.c.source.in_(batch))).rowcount
-    return WriteSummary(articles=len(by_source), pruned=pruned)
+    for source in dict.fromkeys([*sources, *sorted(by_source)]):
+        writer.add(source, by_source.get(source))
+    return writer.close()
+
+
+def write_pages(target: str | Path | sa.URL, pages: Iterable[tuple[str, Article | None]],
+                prune: bool = False) -> WriteSummary:
+    """Write (source, article or None) pairs into the database at ``target``, streaming."""
+    url = database_url(target)
+    engine = create_engine(url)
+    try:
+        writer = DatabaseWriter(engine, prune=prune)
+        for source, article in pages:
+            writer.add(source, article)
+        return writer.close()
+    except sa.exc.SQLAlchemyError as exc:
+        raise store_error(url, exc) from exc
+    finally:
+        engine.dispose()
 
 
 def copy_sqlite(source: Path, target: Path) -> None:
@@ -251,6 +319,12 @@ def copy_sqlite(source: Path, target: Path) -> None:
         raise StoreError(f"{source}: {exc}") from exc
 
 
+def store_error(url: sa.URL, exc: sa.exc.SQLAlchemyError) -> StoreError:
+    """A database failure as one line naming the database (never its password)."""
+    detail = str(exc.orig) if isinstance(exc, sa.exc.DBAPIError) else str(exc)
+    return StoreError(f"{display_url(url)}: {detail.strip().splitlines()[0]}")
+
+
 def write_database(target: str | Path | sa.URL, sources: Sequence[str],
                    articles: Sequence[Article], prune: bool = False,
                    rebuild: bool = False) -> WriteSummary:
@@ -260,7 +334,6 @@ def write_database(target: str | Path | sa.URL, sources: Sequence[str],
     try:
         return replace_articles(engine, sources, articles, prune=prune, rebuild=rebuild)
     except sa.exc.SQLAlchemyError as exc:
-        detail = str(exc.orig) if isinstance(exc, sa.exc.DBAPIError) else str(exc)
-        raise StoreError(f"{display_url(url)}: {detail.strip().splitlines()[0]}") from exc
+        raise store_error(url, exc) from exc
     finally:
         engine.dispose()

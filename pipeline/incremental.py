@@ -1,0 +1,150 @@
+"""Incremental runs: ``OUT/manifest.sqlite`` remembers every page's outcome by content key.
+
+The key of a page (:meth:`pipeline.tasks.PageTask.key`) is a hash of the program version,
+the page's source, URL and bytes: everything its outcome depends on. A run looks each page's
+key up in the previous run's manifest and reuses the stored outcome instead of processing the
+page; only new and changed pages (and every page after an upgrade) go to the workers. The
+run then writes a new manifest holding exactly its own inputs, so a page removed from the
+inputs leaves the manifest along with the datasets.
+
+The manifest also lists the previous run's inputs in order with their keys and the options
+that decide outcomes. When a new run has the same list and options, and the datasets are
+still in place, nothing can differ and nothing is written (:meth:`Manifest.unchanged`).
+
+SQLite, not a JSON file: outcomes are looked up one page at a time without loading the rest,
+so memory stays flat for any number of pages. The manifest is written in the staging
+directory and published with the datasets: a killed run leaves the previous one intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.models import Article
+from pipeline.tasks import PageOutcome, Settings
+
+MANIFEST_NAME = "manifest.sqlite"
+REQUIRED_OUTPUTS = ("articles.jsonl", "rejects.jsonl", "run.json")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, outcome TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inputs (seq INTEGER PRIMARY KEY, source TEXT NOT NULL, key TEXT);
+"""
+
+
+def _settings_text(settings: Settings) -> str:
+    return json.dumps({"version": __version__, "timeout": settings.timeout,
+                       "max_bytes": settings.max_bytes}, sort_keys=True)
+
+
+class Manifest:
+    """The previous run's manifest, read-only. A missing or unreadable one is empty."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self._db: sqlite3.Connection | None = None
+        path = out / MANIFEST_NAME
+        if path.is_file():
+            try:
+                db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                db.execute("SELECT 1 FROM pages LIMIT 1").fetchall()
+                self._db = db
+            except sqlite3.Error:
+                self._db = None  # a damaged manifest only costs the reuse of outcomes
+
+    @classmethod
+    def empty(cls) -> Manifest:
+        """A manifest that knows nothing: every page is processed (``--full``)."""
+        manifest = cls.__new__(cls)
+        manifest.out = Path()
+        manifest._db = None
+        return manifest
+
+    def outcome(self, key: str) -> PageOutcome | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT outcome FROM pages WHERE key = ?", (key,)).fetchone()
+            return None if row is None else PageOutcome.from_json(row[0])
+        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            return None
+
+    def unchanged(self, inputs: Iterable[tuple[str, str | None]], settings: Settings) -> bool:
+        """True when ``inputs`` ((source, key) in run order) and the options are those of
+        the previous run, every one of them had a key, and its datasets are all in place."""
+        if self._db is None or not all((self.out / name).is_file() for name in REQUIRED_OUTPUTS):
+            return False
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'settings'").fetchone()
+            if row is None or row[0] != _settings_text(settings):
+                return False
+            stored = self._db.execute("SELECT source, key FROM inputs ORDER BY seq")
+            for current in inputs:
+                previous = stored.fetchone()
+                if current[1] is None or previous is None or tuple(previous) != current:
+                    return False
+            return stored.fetchone() is None
+        except sqlite3.Error:
+            return False
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class ManifestWriter:
+    """The manifest of the run in progress, written as outcomes arrive."""
+
+    BATCH = 500
+
+    def __init__(self, path: Path, settings: Settings) -> None:
+        self._db = sqlite3.connect(path)
+        self._db.executescript(_SCHEMA)
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('settings', ?)",
+                         (_settings_text(settings),))
+        self._pages: list[tuple[str, str]] = []
+        self._inputs: list[tuple[int, str, str | None]] = []
+        self._seq = 0
+
+    def add(self, source: str, key: str | None, outcome: PageOutcome) -> None:
+        """Record an input of the run; its outcome is reused later only when it is complete."""
+        self._inputs.append((self._seq, source, key if outcome.complete else None))
+        self._seq += 1
+        if key is not None and outcome.complete:
+            self._pages.append((key, outcome.to_json()))
+        if len(self._inputs) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", self._pages)
+            self._db.executemany("INSERT INTO inputs VALUES (?, ?, ?)", self._inputs)
+        self._pages.clear()
+        self._inputs.clear()
+
+    def close(self) -> None:
+        with contextlib.closing(self._db):
+            self._flush()
+
+
+def published_pages(out: Path) -> Iterator[tuple[str, Article | None]]:
+    """(source, article or None) of every input of the run published in ``out``, in order:
+    the inputs from its manifest, the articles from ``articles.jsonl`` (written in the same
+    order). Reads one article at a time."""
+    with contextlib.closing(sqlite3.connect(out / MANIFEST_NAME)) as db, \
+            open(out / "articles.jsonl", encoding="utf-8") as lines:
+        articles = (Article.model_validate_json(line) for line in lines)
+        upcoming = next(articles, None)
+        for (source,) in db.execute("SELECT source FROM inputs ORDER BY seq"):
+            if upcoming is not None and upcoming.source == source:
+                yield source, upcoming
+                upcoming = next(articles, None)
+            else:
+                yield source, None
