@@ -34,6 +34,10 @@ PARTITION_PAGES = 8
 scheduling costs little next to the pages' work."""
 
 
+CONNECT_TIMEOUT = "20s"
+"""How long to wait for ``--scheduler`` before giving up with a one-line error."""
+
+
 class DaskUnavailable(RuntimeError):
     """Dask distributed is not installed, or the scheduler cannot be reached."""
 
@@ -46,7 +50,7 @@ def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
                               "pip install 'medextract[dask]'") from exc
     if scheduler:
         try:
-            return Client(scheduler, timeout="20s"), None  # type: ignore[no-untyped-call]
+            return Client(scheduler, timeout=CONNECT_TIMEOUT), None  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
             raise DaskUnavailable(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1,  # type: ignore[no-untyped-call]

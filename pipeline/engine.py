@@ -26,7 +26,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -34,6 +34,7 @@ from pipeline.run import warm_up
 from pipeline.tasks import PageOutcome, PageTask, Settings, rejected, run_task
 
 Item = PageTask | PageOutcome
+Work = Callable[[PageTask, Settings], PageOutcome]
 
 MIN_PARALLEL_PAGES = 16
 """Fewer pages than this run in this process: starting workers would cost more than it saves."""
@@ -79,16 +80,17 @@ class _Pool:
     """A process pool, started at the first page that needs it (a run whose pages are all
     known from the manifest starts none), and started again after a worker died."""
 
-    def __init__(self, workers: int, settings: Settings) -> None:
+    def __init__(self, workers: int, settings: Settings, work: Work) -> None:
         self.workers = workers
         self.settings = settings
+        self.work = work
         self.executor: ProcessPoolExecutor | None = None
 
     def submit(self, task: PageTask) -> Future[PageOutcome]:
         if self.executor is None:
             self.executor = ProcessPoolExecutor(self.workers, mp_context=_context(),
                                                 initializer=_init_worker, initargs=(self.settings,))
-        return self.executor.submit(run_task, task, self.settings)
+        return self.executor.submit(self.work, task, self.settings)
 
     def restart(self) -> None:
         self.close()
@@ -99,11 +101,14 @@ class _Pool:
             self.executor = None
 
 
-def run_pool(items: Iterable[Item], settings: Settings, workers: int,
-             window: int | None = None) -> Iterator[PageOutcome]:
-    """Every item's outcome, in the order of ``items``, computed by ``workers`` processes."""
+def run_pool(items: Iterable[Item], settings: Settings, workers: int, window: int | None = None,
+             work: Work = run_task) -> Iterator[PageOutcome]:
+    """Every item's outcome, in the order of ``items``, computed by ``workers`` processes.
+
+    ``work``: the per-page function, a module-level one (workers import it by name).
+    """
     window = window or workers * 8
-    pool = _Pool(workers, settings)
+    pool = _Pool(workers, settings, work)
     pending: deque[tuple[Item, Future[PageOutcome] | None]] = deque()
     source = iter(items)
     try:

@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 
 from bench.corpus import MARKER, BasePage, build, corpus_files, find_sources, generate, vary
-from bench.run import Figures, check_targets, spread
+from bench.run import Figures, check_targets, first, slug
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,9 +91,17 @@ def test_build_writes_the_count_and_reuses_it(tmp_path: Path, bases: list[BasePa
     assert len(corpus_files(corpus)) == 12
 
 
-def test_spread_covers_the_corpus() -> None:
-    assert spread(list(range(10)), 20) == list(range(10))
-    assert spread(list(range(100)), 4) == [0, 25, 50, 75]
+def test_samples_cover_every_base_page(tmp_path: Path, bases: list[BasePage]) -> None:
+    build(tmp_path, bases, 3 * len(bases), seed=0)
+    sample = first(corpus_files(tmp_path), 2 * len(bases))
+    assert len(sample) == 2 * len(bases)
+    assert {p.name.split("-", 1)[1] for p in sample} == {b.name for b in bases}
+    assert first([1, 2], 5) == [1, 2]
+
+
+def test_log_names_have_no_spaces() -> None:
+    assert slug("full --workers 1") == "full-workers-1"
+    assert slug("unchanged re-run") == "unchanged-re-run"
 
 
 _GOOD = Figures(lxml_pages_per_s=400.0, trafilatura_pages_per_s=20.0, pipeline_pages_per_s=120.0,
