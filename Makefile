@@ -29,8 +29,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests bench
 	$(BIN)/mypy
 
+# make bench [BENCH_ARGS='--rss-sizes 1000,20000 --profile']   (results also in bench/.out/results.json)
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
-	rm -rf output .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf output .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/.corpus bench/.corpus-* bench/.out*
