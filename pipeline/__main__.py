@@ -2,4 +2,5 @@
 
 from pipeline.cli import main
 
-main(prog_name="python -m pipeline")
+if __name__ == "__main__":  # not when a worker process imports this module as __mp_main__
+    main(prog_name="python -m pipeline")

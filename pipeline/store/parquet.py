@@ -86,7 +86,7 @@ class ParquetWriter:
     ``batch`` articles: memory holds one batch, not the run. Write into a staging directory;
     the files are complete after :meth:`close`."""
 
-    def __init__(self, out: Path, batch: int = 1000) -> None:
+    def __init__(self, out: Path, batch: int = 250) -> None:
         self._specs = tables()
         self._schemas = {name: arrow_schema(spec) for name, spec in self._specs.items()}
         self._rows: dict[str, list[Row]] = {name: [] for name in self._specs}
