@@ -34,6 +34,7 @@ from pipeline.engine import default_workers, run_local
 from pipeline.export import (
     DatasetWriter,
     OutputLocked,
+    article_rows,
     atomic_write,
     clear_leftovers,
     output_lock,
@@ -329,13 +330,14 @@ class _Sinks:
         rejects = outcome.reject_models()
         self.pages += 1
         self.reused += outcome.cached
-        self.datasets.add(article, rejects)
+        rows = article_rows(article) if article is not None else None  # shared by the writers
+        self.datasets.add(article, rejects, rows)
         self.stats.add_rejects(rejects)
         if article is not None:
-            self.parquet.add(article)
+            self.parquet.add(article, rows)
             self.stats.add(article)
         try:
-            self.database.add(outcome.source, article)
+            self.database.add(outcome.source, article, rows)
         except sa.exc.SQLAlchemyError as exc:
             raise click.ClickException(f"cannot write the database: {self._message(exc)}") from exc
         self.manifest.add(outcome.source, key, outcome)

@@ -20,6 +20,7 @@ CSV text cells that a spreadsheet would run as a formula get a leading ``'``
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -28,7 +29,7 @@ import shutil
 import tempfile
 import types
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,10 @@ def scalar_fields(model: type[BaseModel]) -> list[str]:
     return [name for name, f in model.model_fields.items() if _is_scalar(f.annotation)]
 
 
+@functools.cache
 def table_columns() -> dict[str, list[str]]:
-    """Every output table and its columns, derived from the models."""
+    """Every output table and its columns, derived from the models (computed once: it is
+    asked for every article; treat the result as read-only)."""
     author = [f"author_{name}" for name in Author.model_fields]
     columns = {"articles": [*scalar_fields(Article), *author]}
     for table, model in CHILD_TABLES.items():
@@ -299,12 +302,14 @@ class DatasetWriter:
         self._tables = {name: _TableFiles(out, name, cols) for name, cols in table_columns().items()}
         self.reject_count = 0
 
-    def add(self, article: Article | None, rejects: Sequence[Reject] = ()) -> None:
-        """One page's article (None when the page was rejected) and its rejects."""
+    def add(self, article: Article | None, rejects: Sequence[Reject] = (),
+            rows: Mapping[str, list[Row]] | None = None) -> None:
+        """One page's article (None when the page was rejected) and its rejects; ``rows``:
+        the article's :func:`article_rows`, when the caller has them already."""
         if article is not None:
             self._articles.write(json.dumps(article.model_dump(mode="json"), ensure_ascii=False) + "\n")
-            for name, rows in article_rows(article).items():
-                self._tables[name].add(rows)
+            for name, table_rows in (rows if rows is not None else article_rows(article)).items():
+                self._tables[name].add(table_rows)
         for reject in sorted(rejects, key=lambda r: (r.stage, r.reason)):
             self._rejects.write(json.dumps(reject.model_dump(mode="json", exclude_none=True),
                                            ensure_ascii=False) + "\n")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +49,12 @@ def _model_items(table: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     return [data] if table == "articles" else list(data[table])
 
 
-def _parquet_rows(article: Article, specs: dict[str, Table]) -> dict[str, list[Row]]:
+def _parquet_rows(article: Article, specs: dict[str, Table],
+                  rows: Mapping[str, list[Row]] | None = None) -> dict[str, list[Row]]:
     """The rows of every table for one article, list columns included."""
     data = article.model_dump(mode="json")
     out = {}
-    for name, table_rows in article_rows(article).items():
+    for name, table_rows in (rows if rows is not None else article_rows(article)).items():
         lists = specs[name].list_columns
         if lists:
             items = _model_items(name, data)
@@ -99,8 +100,9 @@ class ParquetWriter:
             self._writers[name] = pq.ParquetWriter(path, schema)
             os.chmod(path, mode)
 
-    def add(self, article: Article) -> None:
-        for name, table_rows in _parquet_rows(article, self._specs).items():
+    def add(self, article: Article, rows: Mapping[str, list[Row]] | None = None) -> None:
+        """One article; ``rows``: its :func:`~pipeline.export.article_rows`, if at hand."""
+        for name, table_rows in _parquet_rows(article, self._specs, rows).items():
             self._rows[name].extend(table_rows)
         self._pending += 1
         if self._pending >= self._batch:

@@ -17,7 +17,7 @@ import functools
 import itertools
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from pipeline.export import article_rows
+from pipeline.export import Row, article_rows
 from pipeline.models import Article
 from pipeline.store.columns import Column, python_value, tables
 
@@ -224,14 +224,16 @@ class DatabaseWriter:
         self.keep_unchanged = keep_unchanged
         self.batch = batch
         self.meta = metadata()
-        self._pages: list[tuple[str, Article | None]] = []
+        self._pages: list[tuple[str, Article | None, Mapping[str, list[Row]] | None]] = []
         self._sources: set[str] = set()
         self._ids: set[str] = set()
         self.articles = 0
 
-    def add(self, source: str, article: Article | None) -> None:
+    def add(self, source: str, article: Article | None,
+            rows: Mapping[str, list[Row]] | None = None) -> None:
+        """One input; ``rows``: the article's :func:`~pipeline.export.article_rows`, if at hand."""
         self._sources.add(source)
-        self._pages.append((source, article))
+        self._pages.append((source, article, rows))
         if len(self._pages) >= self.batch:
             self._flush()
 
@@ -242,11 +244,11 @@ class DatabaseWriter:
         with self.engine.begin() as conn:
             known: set[tuple[str, str]] = set()
             if self.keep_unchanged:
-                ids = [a.article_id for _, a in self._pages if a is not None]
+                ids = [a.article_id for _, a, _ in self._pages if a is not None]
                 known = {(row.source, row.article_id) for row in conn.execute(
                     sa.select(head.c.source, head.c.article_id).where(head.c.article_id.in_(ids)))}
             rows: dict[str, list[dict[str, Any]]] = {}
-            for source, article in self._pages:
+            for source, article, article_table_rows in self._pages:
                 if article is not None and (source, article.article_id) in known:
                     self._ids.add(article.article_id)
                     self.articles += 1
@@ -256,7 +258,9 @@ class DatabaseWriter:
                     continue  # rejected, or the same content under this source twice
                 self._ids.add(article.article_id)
                 self.articles += 1
-                for name, table_rows in article_rows(article).items():
+                if article_table_rows is None:
+                    article_table_rows = article_rows(article)
+                for name, table_rows in article_table_rows.items():
                     rows.setdefault(name, []).extend(table_rows)
             for table in self.meta.sorted_tables:  # parents before children
                 if rows.get(table.name):
