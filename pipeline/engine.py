@@ -25,6 +25,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -50,8 +52,22 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(settings: Settings) -> None:
+def _watch_parent(parent: int) -> None:
+    """End this worker once the run's process is gone (killed with SIGKILL, say): a worker is
+    a child of the fork server, not of the run, so nothing else would end it."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid is alive (a different user's process: reused pid)
+            pass
+
+
+def _init_worker(settings: Settings, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     if settings.timeout:
         warm_up()
 
@@ -89,7 +105,8 @@ class _Pool:
     def submit(self, task: PageTask) -> Future[PageOutcome]:
         if self.executor is None:
             self.executor = ProcessPoolExecutor(self.workers, mp_context=_context(),
-                                                initializer=_init_worker, initargs=(self.settings,))
+                                                initializer=_init_worker,
+                                                initargs=(self.settings, os.getpid()))
         return self.executor.submit(self.work, task, self.settings)
 
     def restart(self) -> None:

@@ -11,8 +11,12 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -95,6 +99,25 @@ def test_a_page_that_kills_its_worker_is_rejected_and_the_rest_survive() -> None
     assert outcomes[5].article is None and WORKER_DIED in outcomes[5].rejects[0]
     assert not outcomes[5].complete  # never reused by a later run
     assert all(o.article is not None for i, o in enumerate(outcomes) if i != 5)
+
+
+def test_workers_end_when_the_run_is_killed(pages: Path, tmp_path: Path) -> None:
+    psutil = pytest.importorskip("psutil")
+    for i in range(3):  # enough pages that the run is still going when it is killed
+        for page in sorted(pages.glob("0*.html")):
+            (pages / f"more-{i}-{page.name}").write_bytes(page.read_bytes() + f"<!-- {i} -->".encode())
+    run = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", "-q", str(pages), "--out",
+                            str(tmp_path / "out"), "--workers", "2"], cwd=RAW.parent)
+    deadline = time.monotonic() + 60
+    helpers: list[Any] = []
+    while len(helpers) < 3 and time.monotonic() < deadline and run.poll() is None:
+        helpers = psutil.Process(run.pid).children(recursive=True)  # fork server and workers
+        time.sleep(0.05)
+    run.kill()
+    run.wait()
+    assert len(helpers) >= 3
+    _, alive = psutil.wait_procs(helpers, timeout=10)
+    assert not alive
 
 
 def test_workers_option_is_validated(pages: Path, tmp_path: Path) -> None:
