@@ -25,11 +25,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.export import table_columns
 from pipeline.models import Article
 from pipeline.tasks import PageOutcome, Settings
 
 MANIFEST_NAME = "manifest.sqlite"
-REQUIRED_OUTPUTS = ("articles.jsonl", "rejects.jsonl", "run.json")
+
+
+def expected_outputs() -> list[str]:
+    """The files a run leaves in OUT: a run may skip its work only while all are there."""
+    tables = [f"{name}.{ext}" for name in table_columns() for ext in ("csv", "json", "parquet")]
+    return ["articles.jsonl", "rejects.jsonl", "report.html", "medications.sqlite", *tables,
+            "run.json"]
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -78,7 +86,7 @@ class Manifest:
     def unchanged(self, inputs: Iterable[tuple[str, str | None]], settings: Settings) -> bool:
         """True when ``inputs`` ((source, key) in run order) and the options are those of
         the previous run, every one of them had a key, and its datasets are all in place."""
-        if self._db is None or not all((self.out / name).is_file() for name in REQUIRED_OUTPUTS):
+        if self._db is None or not all((self.out / name).is_file() for name in expected_outputs()):
             return False
         try:
             row = self._db.execute("SELECT value FROM meta WHERE name = 'settings'").fetchone()

@@ -143,6 +143,10 @@ def test_an_unchanged_rerun_writes_nothing(pages: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "unchanged since the last run" in result.stderr
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+    (out / "doses.parquet").unlink()  # a dataset gone: the run is not skipped
+    result = _invoke("extract", str(pages), "--out", str(out))
+    assert "inputs unchanged" not in result.stderr
+    assert (out / "doses.parquet").is_file()
 
 
 def test_only_changed_pages_are_processed_again(pages: Path, tmp_path: Path) -> None:
