@@ -353,31 +353,26 @@ class Check:
     detail: str
 
 
-def _ratio_check(name: str, value: float | None, target: float, detail: str) -> Check:
-    if value is None:
+def _ratio_check(name: str, top: float | None, bottom: float | None, target: float,
+                 detail: Callable[[float], str]) -> Check:
+    """PASS when ``top / bottom`` reaches ``target``; N/A when either was not measured."""
+    if top is None or not bottom:
         return Check(name, "N/A", "not measured")
-    return Check(name, "PASS" if value >= target else "MISS", detail)
+    ratio = top / bottom
+    return Check(name, "PASS" if ratio >= target else "MISS", detail(ratio))
 
 
 def check_targets(f: Figures) -> list[Check]:
     """The issue's targets, each with the numbers it was decided on."""
-    checks: list[Check] = []
-    if f.pipeline_pages_per_s is not None and f.lxml_pages_per_s:
-        ratio = f.pipeline_pages_per_s / f.lxml_pages_per_s
-        checks.append(_ratio_check(
-            "throughput >= 1/4 of bare lxml", ratio, LXML_FRACTION,
-            f"pipeline {f.pipeline_pages_per_s:.1f} pages/s vs lxml {f.lxml_pages_per_s:.1f} "
-            f"pages/s = {ratio:.3f} (target >= {LXML_FRACTION})"))
-    else:
-        checks.append(Check("throughput >= 1/4 of bare lxml", "N/A", "not measured"))
-    if f.pipeline_pages_per_s is not None and f.trafilatura_pages_per_s:
-        ratio = f.pipeline_pages_per_s / f.trafilatura_pages_per_s
-        checks.append(_ratio_check(
-            "pipeline >= 4x trafilatura", ratio, TRAFILATURA_FACTOR,
-            f"pipeline {f.pipeline_pages_per_s:.1f} pages/s vs trafilatura "
-            f"{f.trafilatura_pages_per_s:.1f} pages/s = {ratio:.2f}x (target >= {TRAFILATURA_FACTOR:g}x)"))
-    else:
-        checks.append(Check("pipeline >= 4x trafilatura", "N/A", "not measured"))
+    pipeline, lxml, traf = f.pipeline_pages_per_s, f.lxml_pages_per_s, f.trafilatura_pages_per_s
+    checks = [
+        _ratio_check("throughput >= 1/4 of bare lxml", pipeline, lxml, LXML_FRACTION, lambda r: (
+            f"pipeline {pipeline:.1f} pages/s vs lxml {lxml:.1f} pages/s = {r:.3f} "
+            f"(target >= {LXML_FRACTION})")),
+        _ratio_check("pipeline >= 4x trafilatura", pipeline, traf, TRAFILATURA_FACTOR, lambda r: (
+            f"pipeline {pipeline:.1f} pages/s vs trafilatura {traf:.1f} pages/s = {r:.2f}x "
+            f"(target >= {TRAFILATURA_FACTOR:g}x)")),
+    ]
     for what, value in (("tree sum", f.peak_rss_sum_mib), ("largest process", f.peak_rss_max_mib)):
         name = f"peak RSS ({what}) <= {PEAK_RSS_MIB:g} MiB"
         if value is None:
@@ -386,14 +381,9 @@ def check_targets(f: Figures) -> list[Check]:
             checks.append(Check(name, "PASS" if value <= PEAK_RSS_MIB else "MISS", f"{value:.1f} MiB"))
     checks.append(_flat_check(f.rss_by_size))
     checks.append(_speedup_check(f))
-    if f.full_seconds is not None and f.unchanged_seconds:
-        ratio = f.full_seconds / f.unchanged_seconds
-        checks.append(_ratio_check(
-            "unchanged re-run >= 20x faster", ratio, INCREMENTAL,
-            f"full {f.full_seconds:.2f} s / unchanged {f.unchanged_seconds:.2f} s = {ratio:.1f}x "
-            f"(target >= {INCREMENTAL:g}x)"))
-    else:
-        checks.append(Check("unchanged re-run >= 20x faster", "N/A", "not measured"))
+    full, unchanged = f.full_seconds, f.unchanged_seconds
+    checks.append(_ratio_check("unchanged re-run >= 20x faster", full, unchanged, INCREMENTAL, lambda r: (
+        f"full {full:.2f} s / unchanged {unchanged:.2f} s = {r:.1f}x (target >= {INCREMENTAL:g}x)")))
     return checks
 
 
