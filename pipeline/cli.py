@@ -10,13 +10,11 @@ import os
 import shutil
 import sys
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import click
-import sqlalchemy as sa
 from sqlalchemy import URL
 
 from pipeline import __version__
@@ -32,16 +30,14 @@ from pipeline.dask_engine import DaskUnavailable, run_dask
 from pipeline.decode import MAX_PAGE_BYTES
 from pipeline.engine import default_workers, run_local
 from pipeline.export import (
-    DatasetWriter,
     OutputLocked,
-    article_rows,
     atomic_write,
     clear_leftovers,
     output_lock,
     publish,
     staging,
 )
-from pipeline.incremental import MANIFEST_NAME, Manifest, ManifestWriter, published_pages
+from pipeline.incremental import Manifest, published_pages
 from pipeline.inputs import (
     InputError,
     display_source,
@@ -51,22 +47,16 @@ from pipeline.inputs import (
     run_order,
     source_urls,
 )
-from pipeline.logs import page_log
-from pipeline.report import ReportStats, write_report
-from pipeline.store.parquet import ParquetWriter
-from pipeline.store.schema import write_schemas
+from pipeline.report import write_report
+from pipeline.sinks import RunWriter
 from pipeline.store.sql import (
-    SQLITE_NAME,
-    DatabaseWriter,
     StoreError,
     checked_url,
-    copy_sqlite,
-    create_engine,
     database_url,
     display_url,
     write_pages,
 )
-from pipeline.tasks import PageOutcome, PageTask, Settings, replay_logs
+from pipeline.tasks import PageOutcome, Settings
 from pipeline.warc import is_warc
 
 log = logging.getLogger("pipeline")
@@ -221,8 +211,9 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, work
     sources = run_order(sources, urls)
     settings = Settings(timeout=page_timeout or None, max_bytes=max_page_bytes)
     verbosity = _verbosity()
-    previous = ctx.with_resource(contextlib.closing(Manifest(out_dir) if not full else Manifest.empty()))
-    if db_url is None and not prune and previous.unchanged(_keys(sources, urls, settings), settings):
+    previous = ctx.with_resource(contextlib.closing(Manifest(None if full else out_dir)))
+    if db_url is None and not prune and previous.unchanged(iter_pages(sources, urls, max_page_bytes),
+                                                           settings):
         if verbosity != "quiet":
             click.echo(f"{len(sources)} inputs unchanged since the last run: the datasets in "
                        f"{out_dir} are up to date (--full processes every page again)", err=True)
@@ -230,22 +221,22 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, work
 
     stage = ctx.with_resource(staging(out_dir))
     workers = workers or default_workers()
-    sinks = _Sinks(stage, out_dir, settings, prune)
-    pending: deque[tuple[str, str | None]] = deque()
-    items = _with_manifest(iter_pages(sources, urls, max_page_bytes), previous, pending)
+    items = previous.reuse(iter_pages(sources, urls, max_page_bytes))
     if engine == "dask":
         outcomes = run_dask(items, settings, workers, scheduler=scheduler)
     else:
         outcomes = run_local(items, settings, workers, pages=len(sources))
     total = None if any(is_warc(s) for s in sources) else len(sources)  # an archive: unknown
     try:
+        sinks = RunWriter(stage, out_dir, settings, prune)
         for outcome in progress(outcomes, show_progress(len(sources), verbosity), total=total,
                                 label=_source_of):
-            _, key = pending.popleft()
-            sinks.add(outcome, key)
+            sinks.add(outcome)
+        counts = sinks.close()
     except DaskUnavailable as exc:
         raise ArgumentError(str(exc)) from exc
-    counts = sinks.close()
+    except StoreError as exc:
+        raise click.ClickException(f"cannot write the database: {exc}") from exc
     manifest = {
         "program": "medextract",
         "version": __version__,
@@ -274,88 +265,6 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, work
 
 def _source_of(outcome: PageOutcome) -> str:
     return outcome.source
-
-
-def _keys(sources: list[str], urls: dict[str, str], settings: Settings) -> Iterator[tuple[str, str | None]]:
-    """(source, content key) of every page, read once more without keeping the bytes."""
-    for item in iter_pages(sources, urls, settings.max_bytes):
-        yield (item.source, item.key()) if isinstance(item, PageTask) else (item.source, None)
-
-
-def _with_manifest(items: Iterable[PageTask | PageOutcome], previous: Manifest,
-                   pending: deque[tuple[str, str | None]]) -> Iterator[PageTask | PageOutcome]:
-    """The pages to process, with those the previous run already processed replaced by its
-    outcome; ``pending`` gets each item's (source, key) in order, for the manifest."""
-    for item in items:
-        if isinstance(item, PageOutcome):
-            pending.append((item.source, None))
-            yield item
-            continue
-        key = item.key()
-        pending.append((item.source, key))
-        known = previous.outcome(key)
-        yield known.reused() if known is not None else item
-
-
-class _Sinks:
-    """Everything a run writes as pages arrive: datasets, Parquet, OUT's SQLite database,
-    the next manifest and the report's figures."""
-
-    def __init__(self, stage: Path, out_dir: Path, settings: Settings, prune: bool) -> None:
-        self.stage = stage
-        self.datasets = DatasetWriter(stage)
-        self.parquet = ParquetWriter(stage)
-        self.manifest = ManifestWriter(stage / MANIFEST_NAME, settings)
-        self.stats = ReportStats()
-        self.pages = 0
-        self.reused = 0
-        self._db_path = stage / SQLITE_NAME
-        self._shown = str(out_dir / SQLITE_NAME)
-        try:
-            if (out_dir / SQLITE_NAME).is_file():  # it keeps earlier runs' articles: update a copy
-                copy_sqlite(out_dir / SQLITE_NAME, self._db_path)
-            self._engine = create_engine(self._db_path)
-            self.database = DatabaseWriter(self._engine, prune=prune, rebuild=True,
-                                           keep_unchanged=True)
-        except (StoreError, sa.exc.SQLAlchemyError) as exc:
-            raise click.ClickException(f"cannot write the database: {self._message(exc)}") from exc
-
-    def _message(self, exc: Exception) -> str:
-        return str(exc).replace(str(self._db_path), self._shown)
-
-    def add(self, outcome: PageOutcome, key: str | None) -> None:
-        replay_logs(outcome)
-        page_log(log, outcome.source, "done").info("%s", outcome.summary)
-        article = outcome.article_model()
-        rejects = outcome.reject_models()
-        self.pages += 1
-        self.reused += outcome.cached
-        rows = article_rows(article) if article is not None else None  # shared by the writers
-        self.datasets.add(article, rejects, rows)
-        self.stats.add_rejects(rejects)
-        if article is not None:
-            self.parquet.add(article, rows)
-            self.stats.add(article)
-        try:
-            self.database.add(outcome.source, article, rows)
-        except sa.exc.SQLAlchemyError as exc:
-            raise click.ClickException(f"cannot write the database: {self._message(exc)}") from exc
-        self.manifest.add(outcome.source, key, outcome)
-
-    def close(self) -> dict[str, int]:
-        counts = self.datasets.close()
-        self.parquet.close()
-        self.manifest.close()
-        try:
-            summary = self.database.close()
-        except sa.exc.SQLAlchemyError as exc:
-            raise click.ClickException(f"cannot write the database: {self._message(exc)}") from exc
-        finally:
-            self._engine.dispose()
-        log.info("%s: %d articles written, %d pruned", self._shown, summary.articles,
-                 summary.pruned)
-        write_schemas(self.stage)
-        return counts
 
 
 def _write_external_database(url: URL, out_dir: Path, prune: bool) -> None:

@@ -83,7 +83,8 @@ def _gather(client: Any, futures: list[Any], tasks: list[PageTask],
                 try:
                     part.append(client.submit(run_task, task, settings, pure=False).result())
                 except Exception:
-                    part.append(rejected(task.source, "extract", WORKER_DIED, complete=False))
+                    part.append(rejected(task.source, "extract", WORKER_DIED, complete=False,
+                                         key=task.key()))
         done += len(part)
         yield from part
 

@@ -109,9 +109,6 @@ class _Pool:
                                                 initargs=(self.settings, os.getpid()))
         return self.executor.submit(self.work, task, self.settings)
 
-    def restart(self) -> None:
-        self.close()
-
     def close(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
@@ -159,24 +156,19 @@ def _recover(pool: _Pool, first: PageTask,
              pending: deque[tuple[Item, Future[PageOutcome] | None]]) -> Iterator[PageOutcome]:
     """After a worker died: retry the pages that were in flight one at a time, in order, in a
     new pool; a page that kills a worker again is rejected. Then resume as before."""
-    in_flight = [first] + [item for item, future in pending if future is not None
-                           and isinstance(item, PageTask)]
-    held = list(pending)
+    held = [first, *(item for item, _ in pending)]
     pending.clear()
-    pool.restart()
-    retried: dict[int, PageOutcome] = {}
-    for task in in_flight:
-        try:
-            retried[id(task)] = pool.submit(task).result()
-        except BrokenProcessPool:
-            retried[id(task)] = rejected(task.source, "extract", WORKER_DIED, complete=False)
-            pool.restart()
-    yield retried[id(first)]
-    for item, _ in held:
+    pool.close()  # the broken pool: the next page starts a new one
+    for item in held:
         if isinstance(item, PageOutcome):
             yield item
-        else:
-            yield retried[id(item)]
+            continue
+        try:
+            outcome = pool.submit(item).result()
+        except BrokenProcessPool:
+            pool.close()
+            outcome = rejected(item.source, "extract", WORKER_DIED, complete=False, key=item.key())
+        yield outcome
 
 
 def run_local(items: Iterable[Item], settings: Settings, workers: int,

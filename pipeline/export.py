@@ -29,8 +29,9 @@ import shutil
 import tempfile
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,28 @@ def table_columns() -> dict[str, list[str]]:
     return columns
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An article as every writer needs it, made once per article and shared: its
+    JSON-compatible dump (``articles.jsonl``, Parquet's list columns) and its rows of every
+    table (CSV, JSON, Parquet, SQL)."""
+
+    article: Article
+    data: dict[str, Any]
+    rows: dict[str, list[Row]]
+
+
+def prepare(article: Article) -> Prepared:
+    data = article.model_dump(mode="json")
+    return Prepared(article, data, _table_rows(data))
+
+
 def article_rows(article: Article) -> dict[str, list[Row]]:
     """One article as rows of every table, values already JSON-compatible."""
-    data = article.model_dump(mode="json")
+    return prepare(article).rows
+
+
+def _table_rows(data: dict[str, Any]) -> dict[str, list[Row]]:
     aid = data["article_id"]
     cols = table_columns()
     author = data.get("author") or {}
@@ -302,13 +322,11 @@ class DatasetWriter:
         self._tables = {name: _TableFiles(out, name, cols) for name, cols in table_columns().items()}
         self.reject_count = 0
 
-    def add(self, article: Article | None, rejects: Sequence[Reject] = (),
-            rows: Mapping[str, list[Row]] | None = None) -> None:
-        """One page's article (None when the page was rejected) and its rejects; ``rows``:
-        the article's :func:`article_rows`, when the caller has them already."""
+    def add(self, article: Prepared | None, rejects: Sequence[Reject] = ()) -> None:
+        """One page's article (None when the page was rejected) and its rejects."""
         if article is not None:
-            self._articles.write(json.dumps(article.model_dump(mode="json"), ensure_ascii=False) + "\n")
-            for name, table_rows in (rows if rows is not None else article_rows(article)).items():
+            self._articles.write(json.dumps(article.data, ensure_ascii=False) + "\n")
+            for name, table_rows in article.rows.items():
                 self._tables[name].add(table_rows)
         for reject in sorted(rejects, key=lambda r: (r.stage, r.reason)):
             self._rejects.write(json.dumps(reject.model_dump(mode="json", exclude_none=True),
@@ -348,8 +366,8 @@ def write_outputs(out: Path, articles: Sequence[Article], rejects: Sequence[Reje
         for source in sorted(pages):
             page_articles, page_rejects = pages[source]
             for article in page_articles[:-1]:
-                writer.add(article)
-            writer.add(page_articles[-1] if page_articles else None, page_rejects)
+                writer.add(prepare(article))
+            writer.add(prepare(page_articles[-1]) if page_articles else None, page_rejects)
     finally:
         counts = writer.close()
     return counts

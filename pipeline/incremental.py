@@ -27,7 +27,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.export import table_columns
 from pipeline.models import Article
-from pipeline.tasks import PageOutcome, Settings
+from pipeline.tasks import PageOutcome, PageTask, Settings
 
 MANIFEST_NAME = "manifest.sqlite"
 
@@ -52,27 +52,20 @@ def _settings_text(settings: Settings) -> str:
 
 
 class Manifest:
-    """The previous run's manifest, read-only. A missing or unreadable one is empty."""
+    """The previous run's manifest in ``out``, read-only. A missing or unreadable one, or
+    ``out`` None (``--full``), is empty: it knows no page."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path | None) -> None:
         self.out = out
         self._db: sqlite3.Connection | None = None
-        path = out / MANIFEST_NAME
-        if path.is_file():
+        path = out / MANIFEST_NAME if out is not None else None
+        if path is not None and path.is_file():
             try:
                 db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
                 db.execute("SELECT 1 FROM pages LIMIT 1").fetchall()
                 self._db = db
             except sqlite3.Error:
                 self._db = None  # a damaged manifest only costs the reuse of outcomes
-
-    @classmethod
-    def empty(cls) -> Manifest:
-        """A manifest that knows nothing: every page is processed (``--full``)."""
-        manifest = cls.__new__(cls)
-        manifest.out = Path()
-        manifest._db = None
-        return manifest
 
     def outcome(self, key: str) -> PageOutcome | None:
         if self._db is None:
@@ -83,23 +76,38 @@ class Manifest:
         except (sqlite3.Error, ValueError, KeyError, TypeError):
             return None
 
-    def unchanged(self, inputs: Iterable[tuple[str, str | None]], settings: Settings) -> bool:
-        """True when ``inputs`` ((source, key) in run order) and the options are those of
-        the previous run, every one of them had a key, and its datasets are all in place."""
-        if self._db is None or not all((self.out / name).is_file() for name in expected_outputs()):
+    def unchanged(self, pages: Iterable[PageTask | PageOutcome], settings: Settings) -> bool:
+        """True when ``pages`` (in run order, read one at a time and dropped) and the options
+        are those of the previous run, every page was readable, and its datasets are all in
+        place. Stops reading at the first difference."""
+        if self._db is None or self.out is None:
+            return False
+        if not all((self.out / name).is_file() for name in expected_outputs()):
             return False
         try:
             row = self._db.execute("SELECT value FROM meta WHERE name = 'settings'").fetchone()
             if row is None or row[0] != _settings_text(settings):
                 return False
             stored = self._db.execute("SELECT source, key FROM inputs ORDER BY seq")
-            for current in inputs:
+            for page in pages:
                 previous = stored.fetchone()
-                if current[1] is None or previous is None or tuple(previous) != current:
+                if (not isinstance(page, PageTask) or previous is None
+                        or tuple(previous) != (page.source, page.key())):
                     return False
             return stored.fetchone() is None
         except sqlite3.Error:
             return False
+
+    def reuse(self, items: Iterable[PageTask | PageOutcome]) -> Iterator[PageTask | PageOutcome]:
+        """The pages to process, with those this manifest knows replaced by their outcome."""
+        for item in items:
+            if isinstance(item, PageTask):
+                key = item.key()
+                known = self.outcome(key)
+                if known is not None:
+                    yield known.reused(key)
+                    continue
+            yield item
 
     def close(self) -> None:
         if self._db is not None:
@@ -121,11 +129,12 @@ class ManifestWriter:
         self._inputs: list[tuple[int, str, str | None]] = []
         self._seq = 0
 
-    def add(self, source: str, key: str | None, outcome: PageOutcome) -> None:
+    def add(self, outcome: PageOutcome) -> None:
         """Record an input of the run; its outcome is reused later only when it is complete."""
-        self._inputs.append((self._seq, source, key if outcome.complete else None))
+        key = outcome.key if outcome.complete else None
+        self._inputs.append((self._seq, outcome.source, key))
         self._seq += 1
-        if key is not None and outcome.complete:
+        if key is not None:
             self._pages.append((key, outcome.to_json()))
         if len(self._inputs) >= self.BATCH:
             self._flush()

@@ -75,9 +75,12 @@ class PageOutcome:
     an outcome is written but never reused by a later run."""
     cached: bool = False
     """True when the outcome comes from an earlier run's manifest, not from processing."""
+    key: str | None = None
+    """The task's :meth:`PageTask.key`; None for a page that could not be read."""
 
-    def reused(self) -> PageOutcome:
-        return dataclasses.replace(self, cached=True)
+    def reused(self, key: str) -> PageOutcome:
+        """This outcome, stored under ``key`` by an earlier run, as this run's."""
+        return dataclasses.replace(self, cached=True, key=key)
 
     def article_model(self) -> Article | None:
         return None if self.article is None else Article.model_validate_json(self.article)
@@ -97,13 +100,14 @@ class PageOutcome:
                    summary=data["summary"], logs=tuple((lvl, msg) for lvl, msg in data["logs"]))
 
 
-def rejected(source: str, stage: str, reason: str, complete: bool = True) -> PageOutcome:
+def rejected(source: str, stage: str, reason: str, complete: bool = True,
+             key: str | None = None) -> PageOutcome:
     """The outcome of a page that never reached the stages (unreadable, too large, lost)."""
     message = page_log(log, source, stage).process(reason, {})[0]
     reject = Reject(source=source, stage=stage, reason=reason).model_dump_json(exclude_none=True)
     return PageOutcome(source=source, article=None, rejects=(reject,),
                        summary=f"rejected; {stage}: {reason}",
-                       logs=((logging.WARNING, message),), complete=complete)
+                       logs=((logging.WARNING, message),), complete=complete, key=key)
 
 
 class _Capture(logging.Handler):
@@ -147,6 +151,7 @@ def run_task(task: PageTask, settings: Settings) -> PageOutcome:
         summary=page_line(result),
         logs=tuple(capture.records),
         complete=not timed_out,
+        key=task.key(),
     )
 
 

@@ -23,7 +23,7 @@ from click.testing import CliRunner, Result
 
 from pipeline.cli import main
 from pipeline.engine import MIN_PARALLEL_PAGES, WORKER_DIED, run_pool
-from pipeline.incremental import MANIFEST_NAME
+from pipeline.incremental import MANIFEST_NAME, Manifest, ManifestWriter
 from pipeline.tasks import PageOutcome, PageTask, Settings, run_task
 from tests.conftest import RAW
 
@@ -205,14 +205,16 @@ def test_changed_options_and_a_damaged_manifest_mean_a_full_run(pages: Path, tmp
 
 
 def test_timed_out_pages_are_not_remembered(tmp_path: Path) -> None:
-    outcome = PageOutcome(source="a.html", article=None, rejects=(), summary="rejected",
-                          complete=False)
-    from pipeline.incremental import Manifest, ManifestWriter
-
+    timed_out = PageOutcome(source="a.html", article=None, rejects=(), summary="rejected",
+                            complete=False, key="k1")
+    done = PageOutcome(source="b.html", article=None, rejects=(), summary="rejected", key="k2")
     writer = ManifestWriter(tmp_path / MANIFEST_NAME, Settings())
-    writer.add("a.html", "k1", outcome)
+    writer.add(timed_out)
+    writer.add(done)
     writer.close()
     assert Manifest(tmp_path).outcome("k1") is None
+    remembered = Manifest(tmp_path).outcome("k2")
+    assert remembered is not None and remembered.reused("k2") == done.reused("k2")
 
 
 # --- Dask -------------------------------------------------------------------------------------

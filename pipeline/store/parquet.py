@@ -12,14 +12,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.export import Row, article_rows, new_file_mode, sorted_articles
+from pipeline.export import Prepared, Row, new_file_mode, prepare, sorted_articles
 from pipeline.models import Article
 from pipeline.store.columns import Column, Table, python_value, tables
 
@@ -49,15 +49,13 @@ def _model_items(table: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     return [data] if table == "articles" else list(data[table])
 
 
-def _parquet_rows(article: Article, specs: dict[str, Table],
-                  rows: Mapping[str, list[Row]] | None = None) -> dict[str, list[Row]]:
+def _parquet_rows(article: Prepared, specs: dict[str, Table]) -> dict[str, list[Row]]:
     """The rows of every table for one article, list columns included."""
-    data = article.model_dump(mode="json")
     out = {}
-    for name, table_rows in (rows if rows is not None else article_rows(article)).items():
+    for name, table_rows in article.rows.items():
         lists = specs[name].list_columns
         if lists:
-            items = _model_items(name, data)
+            items = _model_items(name, article.data)
             table_rows = [{**row, **{c.name: item[c.name] for c in lists}}
                           for row, item in zip(table_rows, items, strict=True)]
         out[name] = table_rows
@@ -77,7 +75,7 @@ def arrow_tables(articles: Sequence[Article]) -> dict[str, pa.Table]:
     specs = tables()
     rows: dict[str, list[Row]] = {name: [] for name in specs}
     for article in articles:
-        for name, table_rows in _parquet_rows(article, specs).items():
+        for name, table_rows in _parquet_rows(prepare(article), specs).items():
             rows[name].extend(table_rows)
     return {name: _arrow_table(spec, arrow_schema(spec), rows[name]) for name, spec in specs.items()}
 
@@ -100,9 +98,8 @@ class ParquetWriter:
             self._writers[name] = pq.ParquetWriter(path, schema)
             os.chmod(path, mode)
 
-    def add(self, article: Article, rows: Mapping[str, list[Row]] | None = None) -> None:
-        """One article; ``rows``: its :func:`~pipeline.export.article_rows`, if at hand."""
-        for name, table_rows in _parquet_rows(article, self._specs, rows).items():
+    def add(self, article: Prepared) -> None:
+        for name, table_rows in _parquet_rows(article, self._specs).items():
             self._rows[name].extend(table_rows)
         self._pending += 1
         if self._pending >= self._batch:
@@ -128,7 +125,7 @@ def write_parquet(out: Path, articles: Sequence[Article]) -> None:
     try:
         writer = ParquetWriter(tmp)
         for article in sorted_articles(articles):
-            writer.add(article)
+            writer.add(prepare(article))
         writer.close()
         for path in sorted(tmp.iterdir()):
             os.replace(path, out / path.name)

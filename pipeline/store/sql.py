@@ -17,7 +17,7 @@ import functools
 import itertools
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from pipeline.export import Row, article_rows
+from pipeline.export import Prepared, prepare
 from pipeline.models import Article
 from pipeline.store.columns import Column, python_value, tables
 
@@ -224,16 +224,14 @@ class DatabaseWriter:
         self.keep_unchanged = keep_unchanged
         self.batch = batch
         self.meta = metadata()
-        self._pages: list[tuple[str, Article | None, Mapping[str, list[Row]] | None]] = []
+        self._pages: list[tuple[str, Prepared | None]] = []
         self._sources: set[str] = set()
         self._ids: set[str] = set()
         self.articles = 0
 
-    def add(self, source: str, article: Article | None,
-            rows: Mapping[str, list[Row]] | None = None) -> None:
-        """One input; ``rows``: the article's :func:`~pipeline.export.article_rows`, if at hand."""
+    def add(self, source: str, article: Prepared | None) -> None:
         self._sources.add(source)
-        self._pages.append((source, article, rows))
+        self._pages.append((source, article))
         if len(self._pages) >= self.batch:
             self._flush()
 
@@ -244,23 +242,22 @@ class DatabaseWriter:
         with self.engine.begin() as conn:
             known: set[tuple[str, str]] = set()
             if self.keep_unchanged:
-                ids = [a.article_id for _, a, _ in self._pages if a is not None]
+                ids = [a.article.article_id for _, a in self._pages if a is not None]
                 known = {(row.source, row.article_id) for row in conn.execute(
                     sa.select(head.c.source, head.c.article_id).where(head.c.article_id.in_(ids)))}
             rows: dict[str, list[dict[str, Any]]] = {}
-            for source, article, article_table_rows in self._pages:
-                if article is not None and (source, article.article_id) in known:
-                    self._ids.add(article.article_id)
+            for source, page in self._pages:
+                aid = page.article.article_id if page is not None else None
+                if aid is not None and (source, aid) in known:
+                    self._ids.add(aid)
                     self.articles += 1
                     continue
                 conn.execute(sa.delete(head).where(head.c.source == source))
-                if article is None or article.article_id in self._ids:
+                if page is None or page.article.article_id in self._ids:
                     continue  # rejected, or the same content under this source twice
-                self._ids.add(article.article_id)
+                self._ids.add(page.article.article_id)
                 self.articles += 1
-                if article_table_rows is None:
-                    article_table_rows = article_rows(article)
-                for name, table_rows in article_table_rows.items():
+                for name, table_rows in page.rows.items():
                     rows.setdefault(name, []).extend(table_rows)
             for table in self.meta.sorted_tables:  # parents before children
                 if rows.get(table.name):
@@ -290,7 +287,8 @@ def replace_articles(engine: sa.Engine, sources: Sequence[str], articles: Sequen
     writer = DatabaseWriter(engine, prune=prune, rebuild=rebuild)
     by_source = {a.source: a for a in articles}
     for source in dict.fromkeys([*sources, *sorted(by_source)]):
-        writer.add(source, by_source.get(source))
+        article = by_source.get(source)
+        writer.add(source, prepare(article) if article is not None else None)
     return writer.close()
 
 
@@ -302,7 +300,7 @@ def write_pages(target: str | Path | sa.URL, pages: Iterable[tuple[str, Article 
     try:
         writer = DatabaseWriter(engine, prune=prune)
         for source, article in pages:
-            writer.add(source, article)
+            writer.add(source, prepare(article) if article is not None else None)
         return writer.close()
     except sa.exc.SQLAlchemyError as exc:
         raise store_error(url, exc) from exc
