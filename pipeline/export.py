@@ -91,12 +91,8 @@ def prepare(article: Article) -> Prepared:
     return Prepared(article, data, _table_rows(data))
 
 
-def article_rows(article: Article) -> dict[str, list[Row]]:
-    """One article as rows of every table, values already JSON-compatible."""
-    return prepare(article).rows
-
-
 def _table_rows(data: dict[str, Any]) -> dict[str, list[Row]]:
+    """One article's dump as rows of every table, values already JSON-compatible."""
     aid = data["article_id"]
     cols = table_columns()
     author = data.get("author") or {}

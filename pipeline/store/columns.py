@@ -74,7 +74,7 @@ _SOURCE_MODEL: dict[str, type[BaseModel]] = {
     "comparison_attributes": Comparison,
     "citations": Article,
 }
-"""The model each table's rows come from (see :func:`pipeline.export.article_rows`)."""
+"""The model each table's rows come from (see :func:`pipeline.export.prepare`)."""
 
 _ITEM_COLUMNS: dict[tuple[str, str], tuple[str, Literal["item", "key", "value"]]] = {
     ("comparison_side_effects", "term"): ("side_effects", "item"),

@@ -3,9 +3,10 @@
 The tables are :func:`pipeline.store.columns.tables`: the CSV tables and columns, typed, with
 primary keys, foreign keys to ``articles`` (``ON DELETE CASCADE``), enum and lower-bound
 checks, and indexes on ``article_id`` and ``drug``. Writing replaces, never appends: for each
-input source, in one transaction, the rows of the article previously read from that source are
-deleted (its id changes when the page changes, its source does not) and the new ones inserted,
-so a re-run leaves the row counts as they were and a changed page leaves no stale row.
+input source the rows of the article previously read from that source are deleted (its id
+changes when the page changes, its source does not) and the new ones inserted, a batch of
+inputs per transaction, so a re-run leaves the row counts as they were and a changed page
+leaves no stale row.
 ``prune`` then deletes the articles whose source was not among the run's inputs. Every value
 travels as a bound parameter.
 """
@@ -276,29 +277,14 @@ class DatabaseWriter:
         return WriteSummary(articles=self.articles, pruned=pruned)
 
 
-def replace_articles(engine: sa.Engine, sources: Sequence[str], articles: Sequence[Article],
-                     prune: bool = False, rebuild: bool = False) -> WriteSummary:
-    """Make the database hold, for every source of this run, exactly this run's records.
-
-    ``sources`` are all of the run's inputs, also those that were rejected: a page that is no
-    longer an article loses the rows it had. With ``prune``, articles from any other source
-    are deleted too, so the database holds this run's articles and nothing else.
-    """
-    writer = DatabaseWriter(engine, prune=prune, rebuild=rebuild)
-    by_source = {a.source: a for a in articles}
-    for source in dict.fromkeys([*sources, *sorted(by_source)]):
-        article = by_source.get(source)
-        writer.add(source, prepare(article) if article is not None else None)
-    return writer.close()
-
-
 def write_pages(target: str | Path | sa.URL, pages: Iterable[tuple[str, Article | None]],
-                prune: bool = False) -> WriteSummary:
-    """Write (source, article or None) pairs into the database at ``target``, streaming."""
+                prune: bool = False, rebuild: bool = False) -> WriteSummary:
+    """Open the database at ``target`` (a URL or a SQLite path), write (source, article or
+    None) pairs into it as they come (see :class:`DatabaseWriter`), close it."""
     url = database_url(target)
     engine = create_engine(url)
     try:
-        writer = DatabaseWriter(engine, prune=prune)
+        writer = DatabaseWriter(engine, prune=prune, rebuild=rebuild)
         for source, article in pages:
             writer.add(source, prepare(article) if article is not None else None)
         return writer.close()
@@ -330,12 +316,12 @@ def store_error(url: sa.URL, exc: sa.exc.SQLAlchemyError) -> StoreError:
 def write_database(target: str | Path | sa.URL, sources: Sequence[str],
                    articles: Sequence[Article], prune: bool = False,
                    rebuild: bool = False) -> WriteSummary:
-    """Open the database at ``target`` (a URL or a SQLite path), write the run, close it."""
-    url = database_url(target)
-    engine = create_engine(url)
-    try:
-        return replace_articles(engine, sources, articles, prune=prune, rebuild=rebuild)
-    except sa.exc.SQLAlchemyError as exc:
-        raise store_error(url, exc) from exc
-    finally:
-        engine.dispose()
+    """Make the database at ``target`` hold, for every source, exactly these articles' records.
+
+    ``sources`` are all of a run's inputs, also those that were rejected: a page that is no
+    longer an article loses the rows it had. With ``prune``, articles from any other source
+    are deleted too, so the database holds these articles and nothing else.
+    """
+    by_source = {a.source: a for a in articles}
+    sources = list(dict.fromkeys([*sources, *sorted(by_source)]))
+    return write_pages(target, ((s, by_source.get(s)) for s in sources), prune=prune, rebuild=rebuild)
