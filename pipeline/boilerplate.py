@@ -21,6 +21,8 @@ from importlib import resources
 
 from lxml import html
 
+from pipeline.panels import label_panels
+
 _NEVER_CONTENT = frozenset(
     {
         "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
@@ -111,7 +113,7 @@ def strip_boilerplate(root: html.HtmlElement, headline: str | None = None) -> Co
     whatever its class says ("hero", "signup").
     """
     removed: list[Removed] = []
-    _label_tab_panels(root)
+    label_panels(root)
     wanted = " ".join((headline or "").lower().split())
     protected: set[html.HtmlElement] = set()
     if wanted:
@@ -155,35 +157,6 @@ def strip_boilerplate(root: html.HtmlElement, headline: str | None = None) -> Co
             _drop(el, "lone link line", removed)
 
     return Content(root=_main_element(root), removed=removed)
-
-
-_TAB = re.compile(r"(?:^|[-_\s])tabs?(?:$|[-_\s])|tablist|nav-tabs", re.I)
-_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
-def _label_tab_panels(root: html.HtmlElement) -> None:
-    """Give each tab panel its tab's label as a heading before the tab strip is removed as
-    navigation: a panel of side effects often carries no heading of its own, only its tab."""
-    by_id = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
-    for a in root.iter("a", "button", "li"):
-        href = a.get("href") or ""
-        target = a.get("aria-controls") or (href[1:] if href.startswith("#") else None)
-        if not target or target not in by_id:
-            continue
-        if a.get("role") != "tab" and not any(
-                _TAB.search(f"{x.get('class') or ''} {x.get('role') or ''}")
-                for x in (a, *a.iterancestors())):
-            continue
-        label = " ".join(a.text_content().split())
-        panel = by_id[target]
-        first = next((c for c in panel.iter() if c is not panel and isinstance(c.tag, str)
-                      and " ".join(c.text_content().split())), None)
-        if not label or len(label) > 60 or (first is not None and first.tag in _HEADING_TAGS):
-            continue
-        heading = html.Element("h3")
-        heading.text = label
-        panel.insert(0, heading)
-        heading.tail, panel.text = panel.text, None
 
 
 def _attached(el: html.HtmlElement, root: html.HtmlElement) -> bool:

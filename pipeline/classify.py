@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
+from pipeline.normalize.drugs import lexicon
 from pipeline.phrases import phrase_pattern
-from pipeline.segment import PSEUDO_LEVEL, Block
+from pipeline.segment import LABEL_LEVEL, PSEUDO_LEVEL, Block
 
 NEUTRAL = frozenset(
     {"overview", "faq", "references", "storage", "pharmacokinetics", "title", "table", "drawbacks",
@@ -33,6 +34,7 @@ _TABLE_SOURCES = frozenset({"th", "caption", "row-header"})
 _SE_KINDS = {"withdrawal": "withdrawal", "overdose": "overdose"}
 _LEAD = re.compile(r"^[\W\d_]+", re.UNICODE)  # emoji, bullets, numbering before a heading
 _SENTENCE_END = re.compile(r"[.!]$")
+_WORD = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,9 @@ class HeadingClass:
     named: int = 0
     """How many section kinds the heading named: a headline naming exactly one ("Important
     safety information") heads a section; one naming several names the whole page."""
+    weak: bool = False
+    """The kind rests on a weak phrase only ("use", "monitoring", "pregnancy", "dose"): such a
+    sub-heading names a detail of the section it sits in, not a section of its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,9 @@ class Classified:
     heading: str | None
     path: tuple[str, ...]
     drug: str | None
+    opens: tuple[str | None, str | None] = (None, None)
+    """For a heading: the kind and category of the section it opens (its own ``kind`` and
+    ``category`` are those of the section it sits in)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +69,9 @@ class _Lexicon:
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     categories: tuple[tuple[str, re.Pattern[str]], ...]
     order: dict[str, int]
+    weak: frozenset[str]
+    weak_categories: frozenset[str]
+    harm_intro: re.Pattern[str]
 
 
 @cache
@@ -68,11 +79,25 @@ def _lexicon() -> _Lexicon:
     data = json.loads(resources.files("pipeline.data").joinpath("sections.json").read_text())
     kinds = tuple((k, phrase_pattern(v)) for k, v in data["kinds"].items())
     cats = tuple((k, phrase_pattern(v)) for k, v in data["categories"].items())
-    return _Lexicon(kinds, cats, {k: i for i, (k, _) in enumerate(kinds)})
+    return _Lexicon(kinds, cats, {k: i for i, (k, _) in enumerate(kinds)},
+                    frozenset(p.lower() for p in data["weak_phrases"]),
+                    frozenset(p.lower() for p in data["weak_categories"]),
+                    phrase_pattern(data["harm_lead_ins"]))
 
 
 def normalize_heading(text: str) -> str:
     return " ".join(_LEAD.sub("", text.lower()).replace("’", "'").split())
+
+
+CONTENT_KINDS = frozenset({"side_effects", "warnings", "dosage"})
+"""Sections whose sub-headings name details of their topic: under "Dosage", "2.5 mg
+(starting dose)" or "Use in kidney disease" is still dosage."""
+_WEAK_KINDS = frozenset({"overview", "symptoms", "mechanism"})
+"""Kinds that never take over a content section from a sub-heading ("Symptoms of an allergic
+reaction" under "Side effects" lists side effects)."""
+_LEAD_SOURCES = frozenset({"lead-in", "line", "li", "label", "bold", "summary"})
+"""Headings that are lines of the text ("If you notice any of these, call your doctor:")."""
+_HARM_CATEGORIES = frozenset({"serious", "withdrawal", "overdose"})
 
 
 @cache
@@ -90,32 +115,137 @@ def classify_heading(text: str) -> HeadingClass:
             if best is None or key > best:
                 best, span = key, m.span()
     found: str | None = best[2] if best else None
+    weak = found is not None and norm[span[0]:span[1]] in lex.weak
     if len(kinds_seen - NEUTRAL) >= 3:
-        found = "title"  # "X: uses, dosage and side effects" names the whole page
+        found, weak = "title", False  # "X: uses, dosage and side effects" names the whole page
     category: str | None = None
-    best_cat: tuple[int, int] | None = None
+    best_cat: tuple[bool, int, int] | None = None
     for cat, pattern in lex.categories:
         for m in pattern.finditer(norm):
             if found in NEUTRAL and span[0] <= m.start() and m.end() <= span[1]:
                 continue  # the "frequently" of "Frequently asked questions" is no category
-            cat_key = (len(m.group(0)), -m.start())  # "less common" beats the "common" inside
+            if cat == "overdose" and not _overdose_toxicity(norm, m):
+                continue  # "Embryo-fetal toxicity" names an effect; "Digoxin toxicity" an overdose
+            # a category noun ("overdose", "rare") outranks a list opener ("may include");
+            # then the longer phrase: "less common" beats the "common" inside it
+            cat_key = (m.group(0).lower() not in lex.weak_categories, len(m.group(0)), -m.start())
             if best_cat is None or cat_key > best_cat:
                 best_cat, category = cat_key, cat
     if found in _SE_KINDS:
-        category, found = _SE_KINDS[found], "side_effects"
-    elif category in _SE_KINDS and found in (None, "dosage", "overview", "warnings"):
-        found = "side_effects"  # "Signs your dose may be too high", "If you stop suddenly"
-    return HeadingClass(found, category, len(kinds_seen - NEUTRAL))
+        category, found, weak = _SE_KINDS[found], "side_effects", False
+    elif category in _SE_KINDS and (found is None or weak or found in (
+            "dosage", "overview", "warnings", "safety", "symptoms")):
+        found, weak = "side_effects", False  # "Signs your dose may be too high", "If you stop"
+    return HeadingClass(found, category, len(kinds_seen - NEUTRAL), weak)
+
+
+_WORD_BEFORE = re.compile(r"([\w-]+)\s*$")
+
+
+def _overdose_toxicity(norm: str, m: re.Match[str]) -> bool:
+    """Whether a "toxicity" cue speaks of too much of a drug: "signs of toxicity", "digoxin
+    toxicity", not "renal toxicity" or "embryo-fetal toxicity" (an effect on an organ)."""
+    if not m.group(0).startswith("toxicit"):
+        return True
+    before = _WORD_BEFORE.search(norm, 0, m.start())
+    if before is None or before.group(1) in ("of", "signs", "symptoms", "drug", "vitamin"):
+        return True
+    return bool(lexicon().find(before.group(1)))
+
+
+def introduces_effects(text: str) -> bool:
+    """Whether a lead-in introduces effects to look out for: "If you notice any of the
+    following", "Signs of an allergic reaction include", "Call your doctor if you have"."""
+    return bool(_lexicon().harm_intro.search(normalize_heading(text)))
 
 
 def _looks_like_heading(block: Block) -> bool:
     text = block.text
-    if block.kind != "paragraph" or len(text) > 70 or _SENTENCE_END.search(text):
+    if len(text) > 70 or _SENTENCE_END.search(text):
         return False
     if len(text.split()) > 8:
         return False
     hc = classify_heading(text)
     return hc.kind is not None or hc.category is not None
+
+
+_SHORT_LINE_WORDS = 8
+_SHORT_LINE_CHARS = 80
+_MIN_LINE_RUN = 3
+
+
+def _short_line(block: Block) -> bool:
+    text = block.text
+    return (block.kind == "paragraph" and block.label is None and len(text) <= _SHORT_LINE_CHARS
+            and len(text.split()) <= _SHORT_LINE_WORDS and not text.endswith((":", "?")))
+
+
+def _promote(blocks: Sequence[Block]) -> list[Block]:
+    """Lines that are headings in all but markup become headings, and runs of short lines
+    ("<p>Nausea</p><p>Headache</p><p>Dizziness</p>") become the items of one list."""
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        introduces_list = (
+            block.kind == "paragraph" and block.text.endswith(":") and len(block.text) <= 160
+            and i + 1 < len(blocks) and blocks[i + 1].kind == "item"
+        )
+        line = block.kind == "paragraph" or (block.kind == "item" and block.source == "br")
+        if introduces_list:
+            # a sentence that introduces a list nests under the heading before it
+            source = "lead-in" if len(block.text.split()) > 6 else "line"
+            block = Block("heading", block.text.rstrip(":"), LABEL_LEVEL, source)
+        elif line and _looks_like_heading(block):
+            block = Block("heading", block.text.rstrip(":"), PSEUDO_LEVEL, "line")
+        out.append(block)
+    list_ids = max((b.list_id or 0 for b in out), default=0)
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and _short_line(out[j]) and out[j].context == out[i].context:
+            j += 1
+        if j - i >= _MIN_LINE_RUN:
+            list_ids += 1
+            for k in range(i, j):
+                b = out[k]
+                out[k] = Block("item", b.text, context=b.context, list_id=list_ids, source="lines")
+            # the line before a run that ends in a colon introduces it
+            if i > 0 and out[i - 1].kind == "paragraph" and out[i - 1].text.endswith(":"):
+                prev = out[i - 1]
+                out[i - 1] = Block("heading", prev.text.rstrip(":"), LABEL_LEVEL, "lead-in")
+        i = max(j, i + 1)
+    return out
+
+
+_Entry = tuple[int, str, HeadingClass, str | None]
+
+
+def _effective_kind(stack: Sequence[_Entry]) -> str | None:
+    return next((hc.kind for *_, hc, _d in reversed(stack) if hc.kind is not None), None)
+
+
+def _heading_class(block: Block, stack: Sequence[_Entry], title_norm: str,
+                   divider: str | None) -> HeadingClass:
+    """What a heading names, in the context of the sections it sits in."""
+    hc = classify_heading(block.text)
+    is_title = block.level == 1 or (title_norm and normalize_heading(block.text) == title_norm)
+    if is_title and (hc.named != 1 or len(block.text.split()) > _MAX_SECTION_TITLE_WORDS):
+        return HeadingClass("title", None)  # the headline names the page, not a section
+    if hc.kind in NEUTRAL and block.source == "lead-in":
+        hc = HeadingClass(None, hc.category, hc.named)  # a lead-in sentence, not a topic
+    elif hc.kind is None and block.source in _TABLE_SOURCES:
+        return HeadingClass("table", hc.category)  # a column name does not extend a section
+    parent = _effective_kind(stack)
+    if block.source in _LEAD_SOURCES or hc.kind is None or hc.weak:
+        # a lead-in is classified by what it introduces, wherever it stands
+        if (hc.category in _HARM_CATEGORIES and hc.kind in (None, "warnings", "safety", *NEUTRAL)) or ((
+                hc.kind in (None, *NEUTRAL) or hc.weak) and introduces_effects(block.text)):
+            return HeadingClass("side_effects", hc.category, hc.named)
+    if parent in CONTENT_KINDS and hc.kind not in (None, parent) and (
+            hc.weak or hc.kind in _WEAK_KINDS):
+        hc = HeadingClass(None, hc.category, hc.named)  # a detail of the section it is in
+    if hc.category is None and divider is not None and hc.kind in (None, "side_effects"):
+        hc = HeadingClass(hc.kind, divider, hc.named, hc.weak)
+    return hc
 
 
 def classify(
@@ -124,49 +254,55 @@ def classify(
     drug_of: Callable[[str], str | None] | None = None,
 ) -> list[Classified]:
     """Attach to every content block the kind, category and heading path in force."""
-    stack: list[tuple[int, str, HeadingClass, str | None]] = []
+    stack: list[_Entry] = []
     out: list[Classified] = []
     title_norm = normalize_heading(title or "")
+    # a category heading with nothing under it ("<h3>Common</h3><h3>Dry skin</h3><h3>Dry
+    # eyes</h3><h3>Rare</h3>...") divides the sibling headings that follow it
+    dividers: dict[int, str] = {}
+    blocks = _promote(blocks)
     for i, block in enumerate(blocks):
-        introduces_list = (
-            block.kind == "paragraph" and block.text.endswith(":") and len(block.text) <= 160
-            and i + 1 < len(blocks) and blocks[i + 1].kind == "item"
-        )
-        if introduces_list or (block.kind == "paragraph" and _looks_like_heading(block)):
-            source = "lead-in" if introduces_list and len(block.text.split()) > 6 else "line"
-            block = Block("heading", block.text.rstrip(":"), PSEUDO_LEVEL, source)
         if block.kind == "boundary":
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
+            for level in [lv for lv in dividers if lv >= block.level]:
+                del dividers[level]
             continue
         if block.kind == "heading":
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
+            for level in [lv for lv in dividers if lv > block.level]:
+                del dividers[level]
             out.append(_in_section(block, stack))  # a heading is also content of its parent
-            hc = classify_heading(block.text)
-            is_title = block.level == 1 or (title_norm and normalize_heading(block.text) == title_norm)
-            if is_title and (hc.named != 1 or len(block.text.split()) > _MAX_SECTION_TITLE_WORDS):
-                hc = HeadingClass("title", None)  # the headline names the page, not a section
-            elif hc.kind in NEUTRAL and block.source == "lead-in":
-                hc = HeadingClass(None, hc.category, hc.named)  # a lead-in sentence, not a topic
-            elif hc.kind is None and block.source in _TABLE_SOURCES:
-                hc = HeadingClass("table", hc.category)  # a column name does not extend a section
+            hc = _heading_class(block, stack, title_norm, dividers.get(block.level))
+            following = next((b for b in blocks[i + 1:] if b.kind == "boundary" or _WORD.search(b.text)),
+                             None)  # a card's bare number ("1") is no content
+            own = classify_heading(block.text)
+            if (own.category is not None and own.kind in (None, "side_effects")
+                    and following is not None and following.kind == "heading"
+                    and following.level == block.level):
+                dividers[block.level] = own.category
             drug = drug_of(block.text) if drug_of else None
             stack.append((block.level, block.text, hc, drug))
+            inside = _in_section(block, stack)
+            out[-1] = replace(out[-1], opens=(inside.kind, inside.category))
             continue
         out.append(_in_section(block, stack))
     return out
 
 
-def _in_section(block: Block, stack: list[tuple[int, str, HeadingClass, str | None]]) -> Classified:
+def _in_section(block: Block, stack: list[_Entry]) -> Classified:
     kind: str | None = None
     category: str | None = None
     for _level, _text, hc, _drug in reversed(stack):
+        if kind is not None and hc.kind not in (None, kind):
+            break  # an enclosing section of another kind lends no category
         if category is None and hc.category is not None:
             category = hc.category
-        if hc.kind is not None:
+        if kind is None and hc.kind is not None:
             kind = hc.kind
-            break
+            if kind != "side_effects":
+                break  # only side-effect sections inherit a category through sub-headings
     drug = next((d for *_, d in reversed(stack) if d is not None), None)
     heading = stack[-1][1] if stack else None
     return Classified(block, kind, category, heading, tuple(h[1] for h in stack), drug)

@@ -19,6 +19,10 @@ from lxml import html
 BlockKind = Literal["heading", "paragraph", "item", "table", "boundary"]
 """A boundary closes the headings at or below its level (the end of an unrolled table)."""
 
+PANEL_LEVEL = "data-medextract-panel"
+"""Attribute that :mod:`pipeline.panels` sets on a panel it gave a heading: that heading's
+level, whose section closes where the panel ends."""
+
 PSEUDO_LEVEL = 7
 """Level of a bold line standing alone: below every real heading, above labels."""
 LABEL_LEVEL = 8
@@ -40,6 +44,7 @@ _MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")
 _WS = re.compile(r"\s+")
 _FOOTNOTE = re.compile(r"\[\d+(?:[,–-]\d+)*\]")
 _LABEL_SEP = re.compile(r"^\s*[:\-–—]\s*")
+_SENTENCE_END = re.compile(r"(?<!\.)[.!]$")
 _MAX_HEADING_CHARS = 160
 
 
@@ -103,7 +108,11 @@ def element_text(el: html.HtmlElement) -> str:
     def visit(node: html.HtmlElement) -> None:
         if node.tag == "sup" and _is_footnote(node, parts):
             pass
+        elif node.tag == "br":
+            parts.append(" ")  # "Dosage<br>of X" is "Dosage of X", not "Dosageof X"
         else:
+            if node is not el and node.tag in _BLOCK:
+                parts.append(" ")
             if node.text:
                 parts.append(node.text)
             for child in node:
@@ -111,6 +120,8 @@ def element_text(el: html.HtmlElement) -> str:
                     visit(child)
                 if child.tail:
                     parts.append(child.tail)
+            if node is not el and node.tag in _BLOCK:
+                parts.append(" ")
 
     visit(el)
     return clean("".join(parts))
@@ -152,26 +163,42 @@ class _Walker:
     def _flush(self, run: list[Frag], context: str | None) -> None:
         if not run:
             return
+        lines: list[list[Frag]] = []
         line: list[Frag] = []
         for frag in [*run, ("\n", False)]:
             if frag[0] == "\n":
-                self._emit_line(line, context)
+                if clean("".join(t for t, _ in line)):
+                    lines.append(_markdown_to_bold(line))
                 line = []
             else:
                 line.append(frag)
         run.clear()
+        plain = [ln for ln in lines if _line_shape(ln) == "line"]
+        # lines broken with <br> ("Nausea<br>Headache<br>Dizziness") are a list's items
+        as_items = len(plain) >= 2 and 2 * sum(_short(ln) for ln in plain) > len(plain)
+        list_id: int | None = None
+        for ln in lines:
+            if as_items and _line_shape(ln) == "line":
+                if list_id is None:
+                    self._list_ids += 1
+                    list_id = self._list_ids
+                self.blocks.append(Block("item", clean("".join(t for t, _ in ln)), context=context,
+                                         list_id=list_id, source="br"))
+            else:
+                list_id = None
+                self._emit_line(ln, context)
 
     def _emit_line(self, frags: list[Frag], context: str | None) -> None:
-        frags = _markdown_to_bold(frags)
         text = clean("".join(t for t, _ in frags))
         if not text:
             return
-        bold_text = clean("".join(t for t, b in frags if b))
-        if bold_text and bold_text == text and len(text) <= _MAX_HEADING_CHARS:
+        shape = _line_shape(frags)
+        if shape == "bold":
             self.blocks.append(Block("heading", text.rstrip(":").strip(), PSEUDO_LEVEL, "bold"))
             return
-        label, rest = _lead_label(frags)
-        if label and rest:
+        if shape == "label":
+            label, rest = _lead_label(frags)
+            assert label is not None
             self.blocks.append(Block("heading", label, LABEL_LEVEL, "label"))
             self.blocks.append(Block("paragraph", rest, label=label, context=context))
             return
@@ -197,11 +224,23 @@ class _Walker:
         self._flush(run, context)
 
     def _block(self, el: html.HtmlElement, context: str | None) -> None:
+        self._block_content(el, context)
+        panel = el.get(PANEL_LEVEL)
+        if panel and panel.isdigit():
+            self.blocks.append(Block("boundary", "", int(panel)))  # the panel's section ends
+        elif el.tag == "details" and el.find("summary") is not None:
+            self.blocks.append(Block("boundary", "", PSEUDO_LEVEL))
+
+    def _block_content(self, el: html.HtmlElement, context: str | None) -> None:
         tag = el.tag
         if tag in _HEADINGS:
             text = element_text(el)
             if text:
                 self.blocks.append(Block("heading", text, _HEADINGS[tag], tag))
+        elif tag == "summary":
+            text = element_text(el)
+            if text:  # the visible label of a collapsed <details> section
+                self.blocks.append(Block("heading", text.rstrip(":"), PSEUDO_LEVEL, "summary"))
         elif tag in _LISTS:
             self._list(el, context)
         elif tag == "dl":
@@ -306,6 +345,30 @@ class _Walker:
             self.blocks.append(Block("table", text, table=table, context=context))
 
 
+_SENTENCE_WORDS = 7
+"""A bold line of more words than this that ends like a sentence is an emphasised sentence,
+not a heading ("Administer it until disease progression or unacceptable toxicity.")."""
+_SHORT_LINE_WORDS = 12
+
+
+def _line_shape(frags: list[Frag]) -> Literal["bold", "label", "lead-in", "line"]:
+    """How a line of inline content reads: a bold heading, a label with its text, a line
+    introducing what follows (ends with a colon), or a plain line."""
+    text = clean("".join(t for t, _ in frags))
+    bold_text = clean("".join(t for t, b in frags if b))
+    if bold_text and bold_text == text and len(text) <= _MAX_HEADING_CHARS and not (
+            _SENTENCE_END.search(text) and len(text.split()) > _SENTENCE_WORDS):
+        return "bold"
+    label, rest = _lead_label(frags)
+    if label and rest:
+        return "label"
+    return "lead-in" if text.endswith(":") else "line"
+
+
+def _short(frags: list[Frag]) -> bool:
+    return len(clean("".join(t for t, _ in frags)).split()) <= _SHORT_LINE_WORDS
+
+
 def _markdown_to_bold(frags: list[Frag]) -> list[Frag]:
     """Literal ``**text**`` written into HTML (a CMS that did not render markdown) is bold."""
     if not any("**" in t for t, _ in frags):
@@ -336,6 +399,8 @@ def _lead_label(frags: list[Frag]) -> tuple[str | None, str]:
         return None, clean(rest)
     if label.endswith(":") or label.endswith((" -", " –")):
         return label.rstrip(":-– ").strip(), clean(rest)
+    if label.endswith((".", "!", "?")) and clean(rest) and len(label.split()) <= _SHORT_LINE_WORDS:
+        return label, clean(rest)  # "**Non-habit forming.** Unlike other sleep aids, ..."
     sep = _LABEL_SEP.match(rest)
     if sep and rest[: sep.end()].strip():
         return label, clean(rest[sep.end() :])

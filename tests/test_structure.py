@@ -143,7 +143,32 @@ _SEGMENTS = [
             [("heading", "Side effects"), ("item", "Nausea")]),
     Example("<dl><dt>Strength</dt><dd>20 mg</dd></dl>",
             [("heading", "Strength"), ("paragraph", "20 mg")]),
-    Example("<p>First line<br>Second line</p>", [("paragraph", "First line"), ("paragraph", "Second line")]),
+    # lines broken with <br> are a list's items; a line ending in a colon introduces them
+    Example("<p>First line<br>Second line</p>", [("item", "First line"), ("item", "Second line")]),
+    Example("<p>Side effects may include:<br>Nausea<br>Headache<br></p>",
+            [("paragraph", "Side effects may include:"), ("item", "Nausea"), ("item", "Headache")]),
+    Example("<div>Possible reactions<br/>- Rash<br/>- Itching<br/>- Hives</div>",
+            [("item", "Possible reactions"), ("item", "- Rash"), ("item", "- Itching"), ("item", "- Hives")]),
+    Example("<p><b>Dose:</b> 5 mg<br><b>Form:</b> tablet</p>",
+            [("heading", "Dose"), ("paragraph", "5 mg"), ("heading", "Form"), ("paragraph", "tablet")]),
+    Example("<p>A long first sentence that goes on and on about the medicine and what it does in the body."
+            "<br>Another long sentence that also goes on about the medicine and what it does to people.</p>",
+            [("paragraph", "A long first sentence that goes on and on about the medicine and what it does "
+                           "in the body."),
+             ("paragraph", "Another long sentence that also goes on about the medicine and what it does "
+                           "to people.")]),
+    # a <br> or a block inside a heading is a space between words
+    Example("<h2>Dosage<br>of Baclofen</h2>", [("heading", "Dosage of Baclofen")]),
+    Example("<h3><span>Side</span><div>effects</div></h3>", [("heading", "Side effects")]),
+    # a bold sentence is emphasis, not a heading; a bold sentence leading a paragraph labels it
+    Example("<p><b>Take it with food every day until your doctor tells you to stop taking it.</b></p>",
+            [("paragraph", "Take it with food every day until your doctor tells you to stop taking it.")]),
+    Example("<p><b>Non-habit forming.</b> Unlike sleeping pills it causes no dependence.</p>",
+            [("heading", "Non-habit forming."),
+             ("paragraph", "Unlike sleeping pills it causes no dependence.")]),
+    # a <details> section is headed by its <summary>
+    Example("<details><summary>Side effects</summary><p>Nausea is common.</p></details><p>After.</p>",
+            [("heading", "Side effects"), ("paragraph", "Nausea is common."), ("paragraph", "After.")]),
     Example("<div>Text straight in a div <em>with emphasis</em>.</div>",
             [("paragraph", "Text straight in a div with emphasis.")]),
     Example("<p>Nausea<sup>1</sup> is common.</p>", [("paragraph", "Nausea is common.")]),

@@ -429,27 +429,44 @@ _SPLIT_COORDINATION = [
 
 _SPLIT_KEEPS = [
     Example("A/B", ["A/B"]),
+    Example("mg/kg", ["mg/kg"]),
     Example("headache (including migraine, tension)", ["headache (including migraine, tension)"]),
-    Example("swelling of eyes, lips, or tongue", ["swelling of eyes, lips, or tongue"]),
-    Example("itching of lips, tongue, or throat", ["itching of lips, tongue, or throat"]),
-    Example("calcium buildup in the eyes and kidneys", ["calcium buildup in the eyes and kidneys"]),
     Example("numbness and tingling", ["numbness and tingling"]),
     Example("1,000 mg, nausea", ["1,000 mg", "nausea"]),
 ]
 
-_SPLIT_PREPOSITION_ENDS = [
+# A shared "of"/"in" head is distributed over the list that follows it (ANNOTATION.md).
+_SPLIT_PREPOSITION_HEADS = [
+    Example("swelling of eyes, lips, or tongue",
+            ["swelling of eyes", "swelling of lips", "swelling of tongue"]),
+    Example("swelling of the face, lips or tongue",
+            ["swelling of the face", "swelling of the lips", "swelling of the tongue"]),
+    Example("itching of lips, tongue, or throat",
+            ["itching of lips", "itching of tongue", "itching of throat"]),
+    Example("calcium buildup in the eyes and kidneys",
+            ["calcium buildup in the eyes", "calcium buildup in the kidneys"]),
     Example(
         "swelling of the face, lips and tongue, and headache",
-        ["swelling of the face, lips and tongue", "headache"],
+        ["swelling of the face", "swelling of the lips", "swelling of the tongue", "headache"],
     ),
     Example(
         "trouble breathing, swelling of your face, lips, tongue, or throat; hives",
-        ["trouble breathing", "swelling of your face, lips, tongue, or throat", "hives"],
+        ["trouble breathing", "swelling of your face", "swelling of your lips",
+         "swelling of your tongue", "swelling of your throat", "hives"],
     ),
     Example("loss of appetite, exhaustion", ["loss of appetite", "exhaustion"]),
-    Example(
-        "yellowing of the skin or eyes, dark urine", ["yellowing of the skin or eyes", "dark urine"]
-    ),
+    Example("pain in the back, joints or muscles",
+            ["pain in the back", "pain in the joints", "pain in the muscles"]),
+]
+
+# "A/B" lists name two effects; a word they share goes to both.
+_SPLIT_SLASHES = [
+    Example("Runny nose/sore throat", ["Runny nose", "sore throat"]),
+    Example("Depression/suicidal thoughts", ["Depression", "suicidal thoughts"]),
+    Example("Difficulty swallowing/breathing", ["Difficulty swallowing", "Difficulty breathing"]),
+    Example("AST/ALT elevation", ["AST elevation", "ALT elevation"]),
+    Example("nausea/vomiting", ["nausea", "vomiting"]),
+    Example("ILD/pneumonitis", ["ILD", "pneumonitis"]),
 ]
 
 _SPLIT_INTRO_AND_ETC = [
@@ -473,6 +490,18 @@ _SPLIT_SHARED_WORDS = [
         "difficulty breathing or swallowing", ["difficulty breathing", "difficulty swallowing"]
     ),
     Example("chest pain or tightness", ["chest pain", "chest tightness"]),
+    # a modifier shared by the objects that follow ("dry skin and lips"), or a head noun
+    # shared by the modifiers before it ("joint and muscle aches")
+    Example("dry skin and lips", ["dry skin", "dry lips"]),
+    Example("Elevated cholesterol, triglycerides, or liver enzymes",
+            ["Elevated cholesterol", "Elevated triglycerides", "Elevated liver enzymes"]),
+    Example("swollen hands and feet", ["swollen hands", "swollen feet"]),
+    Example("joint and muscle aches", ["joint aches", "muscle aches"]),
+    Example("red or purple skin", ["red skin", "purple skin"]),
+    Example("watery or bloody stools", ["watery stools", "bloody stools"]),
+    Example("dry mouth and dizziness", ["dry mouth", "dizziness"]),
+    Example("nausea or stomach pain", ["nausea", "stomach pain"]),
+    Example("increased appetite and weight gain", ["increased appetite", "weight gain"]),
     Example("dizziness or lightheadedness", ["dizziness", "lightheadedness"]),
     Example("fever or chills", ["fever", "chills"]),
 ]
@@ -487,7 +516,8 @@ _SPLIT_EMPTY = [
 _SPLIT_TERMS = _rows(
     _SPLIT_COORDINATION,
     _SPLIT_KEEPS,
-    _SPLIT_PREPOSITION_ENDS,
+    _SPLIT_PREPOSITION_HEADS,
+    _SPLIT_SLASHES,
     _SPLIT_INTRO_AND_ETC,
     _SPLIT_SHARED_WORDS,
     _SPLIT_EMPTY,

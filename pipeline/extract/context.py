@@ -23,6 +23,14 @@ from pipeline.validate import build
 M = TypeVar("M", bound=Record)
 
 
+# a drug named as the object of a preposition or a comparison, not as the statement's subject
+_AS_OBJECT = re.compile(
+    r"\b(?:with|such as|like|plus|and|or|than|versus|vs\.?|including|from|to|of|on|into|alongside|"
+    r"after|before|without|about|as|switching|switch|combining|combined|besides|"
+    r"e\.g\.|eg|especially|particularly)\s+(?:(?:a|an|the|other|another|some|any)\s+)?"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
 _OF_DRUG = re.compile(r"^[\d.,\s–-]*[^\W\d_][\w/%²µμ.]*\s+(?:of|de|di|von)\s+$", re.I)
 
 
@@ -95,6 +103,23 @@ class PageContext:
             return before[-1].generic
         if after:
             return after[0].generic
+        return self._drug_of_block(block)
+
+    def effect_drug(self, text: str, pos: int, block: Classified) -> str | None:
+        """The drug an effect named at ``pos`` is stated about: the subject of its statement.
+
+        On a page about one drug an effect stays with it unless another drug is what the
+        statement speaks of ("Tadalafil causes back pain"); a drug named as an object does
+        not take it ("when used with insulin or a sulfonylurea such as gliclazide, look out
+        for shakiness"), nor does one named inside the effect ("vitamin B12 deficiency"),
+        and a component of a combination is the combination.
+        """
+        for mention in reversed([m for m in self.mentions(text) if m.end <= pos]):
+            if self.primary and mention.generic in self.primary.split("/"):
+                return self.primary
+            if _AS_OBJECT.search(text, max(0, mention.start - 40), mention.start):
+                continue
+            return mention.generic
         return self._drug_of_block(block)
 
     def _drug_of_block(self, block: Classified) -> str | None:

@@ -1,12 +1,19 @@
-"""Side effects from lists, table columns and prose, each split into terms and categorised.
+"""Side effects from lists, headings and prose, each split into terms and categorised.
 
-Three readings, from the most to the least explicit:
+Readings, from the most to the least explicit:
 
-1. items of a side-effect section (or of a list under a cue such as "Call your doctor right
-   away if you have:"): each item is one or more terms;
-2. sentences that introduce a list ("The most common side effects are A, B and C", "may cause
-   withdrawal symptoms such as A, B, or C"), anywhere in the article;
-3. inside a side-effect section only, known adverse-effect terms named in running prose.
+1. items of a list of effects (a side-effect section, or a list after a lead-in such as "Call
+   your doctor right away if you have:"): each item is read by its shape
+   (:mod:`pipeline.extract.items`), not looked up: an item that reads as a noun phrase or a
+   symptom description names effects whether or not the lexicon knows them; advice,
+   audiences and prose items are read as prose;
+2. sub-headings of a side-effect section that name an effect ("Hair loss", "Dry skin and
+   lips"), under the category of any category heading before them ("Common", "Rare");
+3. sentences that introduce a list ("The most common side effects are A, B and C", "may
+   cause withdrawal symptoms such as A, B, or C", "A and B have been reported"), anywhere;
+   where harms are the topic the list's parts need only be noun phrases, elsewhere most of
+   them must be known effects;
+4. inside a side-effect section, known adverse-effect terms named in running prose.
 
 Negated mentions ("does not cause drowsiness") are skipped, and a term stated about another
 drug is recorded for that drug.
@@ -20,33 +27,52 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pipeline.classify import Classified
+from pipeline.classify import Classified, classify_heading
 from pipeline.extract.context import PageContext, cues
+from pipeline.extract.effect_terms import (
+    ItemReading,
+    effect_like,
+    item_is_term_list,
+    known_effect,
+    list_terms,
+    phrase_list,
+    plausible_list,
+    read_item,
+    share_words,
+    term_fields,
+    trim_term,
+    valid_term,
+)
+from pipeline.extract.items import Shape, bare, is_footnote, settle, shape
 from pipeline.models import SideEffect, SideEffectCategory
 from pipeline.normalize.drugs import lexicon as drug_lexicon
 from pipeline.normalize.terms import (
-    clean_term,
     find_side_effects,
     is_known_condition,
     is_known_side_effect,
-    normalize_side_effect,
     split_terms,
 )
 from pipeline.phrases import phrase_pattern
 from pipeline.text import split_sentences
 
+__all__ = ["extract_side_effects", "term_fields", "valid_term"]
+
 _PARENS = re.compile(r"\s*\([^)]*\)")
 _CLAUSE_END = re.compile(
-    r"[.;!?](?:\s|$)|[,.;!?][\"\u201d]|\s[—–-]\s|\s(?:which|that|who|when|whenever|if|because|although|but|while|"
-    r"especially|particularly|in some|after|during|as well as|etc|these|this|and may|and can|"
+    r"[.;!?](?:\s|$)|[,.;!?][\"\u201d]|\s[—–-]\s|[—–]|\s(?:which|that|who|when|whenever|if|because|although|but|"
+    r"while|especially|particularly|in some|after|during|as well as|etc|these|this|and may|and can|"
     r"and should|and is|and are|or may|requiring|leading to|so|than|for|until|unless|in people|"
-    r"in patients|in children|in adults)\b",
+    r"in patients|in children|in adults|occur|occurs|occurred|are|is|were|was|have been|has been|"
+    r"may be|can be|tend to|usually|typically|often|not only)\b",
     re.I,
 )
 _CAUSE_OR = re.compile(r"^\s*(?:or|and/or)\s+(?:exacerbate|worsen|aggravate|trigger|contribute to)\s+",
                        re.I)
 _OPENER = re.compile(
-    r"^\s*(?:\([^)]*\)\s*)?(?:of (?:[\w-]+\s+){1,3})?(?:,\s*)?"
+    # "gastrointestinal side effects — bloating, loose stools — occur", "side effects are
+    # generally mild — occasional grogginess or vivid dreams — and ..."
+    r"^(?:\s+(?:are|were|is|was)(?:\s+\w+){1,3})?\s*[—–]\s*"
+    r"|^\s*(?:\([^)]*\)\s*)?(?:of (?:[\w-]+\s+){1,3})?(?:,\s*)?"
     r"(?:(?:may|can|might|could|often|commonly)\s+)?"
     r"(?:include[sd]?|including|are|were|is|such as|like|e\.g\.|namely|:)\s*:?"
     r"|^\s*(?:(?:can|may|might|could|also|sometimes|rarely|occur|occurs|happen|be|been|seen|"
@@ -54,10 +80,18 @@ _OPENER = re.compile(
     # "side effects, though uncommon (2-4% of users), can include ..."
     r"|^\s*,[^,.;:]{1,80}?,\s*(?:(?:may|can|might|could|also|often)\s+){0,2}"
     r"(?:include[sd]?|including|such as)\s*:?"
+    # "other side effects seen in a small group of people include ..."
+    r"|^[^.;:!?()—–]{1,60}?\s(?:include[sd]?|including|such as)\s*:?"
     # "an additional adverse reaction from clinical studies was X"
     r"|^\s+(?:from|in|during|seen in|reported in)\s+(?:[\w-]+\s+){1,3}(?:was|were)\s+",
     re.I,
 )
+_DASHED = re.compile(r"[—–]\s*$")
+_PASSIVE = re.compile(r"\s+by\b", re.I)
+# between an effect and the effects after it: those are its signs ("look out for shakiness")
+_SIGNS_OF_IT = re.compile(r"\b(?:look out for|watch (?:out )?for|signs (?:of|include|are)|"
+                          r"symptoms (?:of|include|are)|such signs as)\b", re.I)
+_INTERACTIONS = re.compile(r"\binteract", re.I)
 _INCLUDING = re.compile(r",?\s+(?:including|such as|e\.g\.)\s+", re.I)
 _SYMPTOMS_OF = re.compile(r"^\s+of\s+((?:[\w'-]+\s*){1,4})", re.I)
 _ADVERSE_OF = re.compile(r"overdose|overdosage|withdrawal|toxicity|too much|allergic|reaction|"
@@ -68,27 +102,28 @@ _QUALIFIED = re.compile(
     r"usual|other|major|mild|key|most|primary|notable|important|additional)\W+(?:\w+\W+)?$",
     re.I,
 )
-_NOT_TERM = re.compile(
-    r"^(?:tell|call|stop|take|contact|seek|if|do|don't|ask|talk|speak|get|go|keep|avoid|use|none|"
-    r"see|check|read|make|you|your|it|this|these|they|we|there|most|some|many|other|all|"
-    r"any|each|both|such|generally|usually|often|also|may|can|should|will|would|could|"
-    r"more|less|very|including|include|like)\b",
-    re.I,
-)
-_VERBISH = re.compile(
-    r"\b(?:is|are|was|were|be|been|may|can|should|will|would|could|might|must|have|has|had|"
-    r"do|does|did|take|taking|get|gets|feel like|go away|goes away|tell|call)\b",
-    re.I,
-)
-_CATEGORY_WORDS = frozenset(
-    {"common", "rare", "serious", "severe", "mild", "less common", "very rare", "uncommon",
-     "frequent", "very common", "unknown", "none", "n/a", "yes", "no", "others", "other",
-     "overdose", "overdosage", "withdrawal", "toxicity", "death"}
-)
-_MAX_TERM_WORDS = 7
 _CUE_REACH = 300  # characters either side of a term in which its category cue may stand
 _HARM_HEADING = re.compile(r"toxicit|adverse|side[ -]effects?|reactions", re.I)
 _MIN_CONTENT_LIST = 3
+_MAX_HEADING_TERM_WORDS = 6
+# the subject of "can cause" when it is the drug or its use, not the illness or the weather
+_DRUG_SUBJECT = re.compile(
+    r"\b(?:it|this|these|they|them|its|medicines?|medications?|drugs?|pills?|tablets?|capsules?|"
+    r"doses?|dosing|dosages?|treatment|therapy|injections?|shots?|supplements?|use|using|"
+    r"taking|overdoses?|combination|products?|class|agonists?|inhibitors?|blockers?)\b",
+    re.I,
+)
+# "A and B have been reported", "C may occur": a list named before its verb
+_POST_CUE = re.compile(
+    r"\s+(?:(?:have|has)\s+(?:also\s+)?been\s+(?:reported|observed|seen|described)|"
+    r"(?:were|was)\s+(?:also\s+)?(?:reported|observed)|(?:may|can|might)\s+(?:also\s+)?(?:occur|develop|happen)|"
+    r"(?:have|has)\s+occurred|occurred|(?:is|are)\s+(?:also\s+)?(?:possible|common|uncommon|rare|"
+    r"reported))\b",
+    re.I,
+)
+_POST_LEAD = re.compile(
+    r"^(?:(?:rare|rarely|occasionally|in rare cases|very rarely|sometimes|also|however|cases of|"
+    r"reports of|instances of|episodes of|[\w\s]{0,30}?:)[\s,]+)+", re.I)
 
 
 _TOO_MUCH = re.compile(r"\s+([^\W\d_]+)")
@@ -114,18 +149,24 @@ def _about_the_dose(text: str, m: re.Match[str]) -> bool:
 @dataclass(frozen=True, slots=True)
 class _CategoryCues:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    weak: frozenset[str]
+    """List openers ("may include") that any category noun near them outranks."""
+
+    def _rank(self, m: re.Match[str]) -> int:
+        return 0 if m.group(0).lower() in self.weak else 1
 
     def find(self, text: str) -> str | None:
-        """The category whose cue sits closest to the end of ``text`` (nearest the list)."""
-        best: tuple[int, int, str] | None = None
+        """The category whose cue sits closest to the end of ``text`` (nearest the list); a
+        category noun ("overdose") outranks a list opener ("may include") anywhere."""
+        best: tuple[int, int, int, str] | None = None
         for cat, pattern in self.patterns:
             for m in pattern.finditer(text):
                 if not _about_the_dose(text, m):
                     continue
-                key = (m.end(), len(m.group(0)), cat)
-                if best is None or key[:2] > best[:2]:
+                key = (self._rank(m), m.end(), len(m.group(0)), cat)
+                if best is None or key[:3] > best[:3]:
                     best = key
-        return best[2] if best else None
+        return best[3] if best else None
 
     def nearest(self, text: str, pos: int) -> str | None:
         """The category whose cue stands closest to ``pos`` in the same clause: in "X is
@@ -134,76 +175,22 @@ class _CategoryCues:
         start = max(text.rfind(";", lo, pos), text.rfind(":", lo, pos), lo - 1) + 1
         end = min((i for i in (text.find(";", pos, hi), text.find(":", pos, hi)) if i != -1),
                   default=hi)
-        best: tuple[int, int, str] | None = None
+        best: tuple[int, int, int, str] | None = None
         for cat, pattern in self.patterns:
             for m in pattern.finditer(text, start, end):
                 if not _about_the_dose(text, m):
                     continue
-                key = (abs((m.start() + m.end()) // 2 - pos), -len(m.group(0)), cat)
-                if best is None or key[:2] < best[:2]:
+                key = (-self._rank(m), abs((m.start() + m.end()) // 2 - pos), -len(m.group(0)), cat)
+                if best is None or key[:3] < best[:3]:
                     best = key
-        return best[2] if best else None
+        return best[3] if best else None
 
 
 @cache
 def _categories() -> _CategoryCues:
     data = json.loads(resources.files("pipeline.data").joinpath("sections.json").read_text())
-    return _CategoryCues(tuple((k, phrase_pattern(v)) for k, v in data["categories"].items()))
-
-
-_HEDGE = re.compile(r"^(?:clinically (?:significant|relevant|important)|potentially|possibly)\s+",
-                   re.I)  # how sure the page is, not what the effect is
-_LEADING_CLAUSE = re.compile(r"^(?:when|while|if|after|during|especially|which|that|even|usually)\b",
-                             re.I)
-_TRAILING_CLAUSE = re.compile(
-    r"\s+(?:when|while|if|after|during|especially|which|that|on|at the start|in the first|"
-    r"due to|because of|caused by|at high doses|in (?:some|rare) cases|"
-    r"in (?:men|women|children|adults|the elderly|elderly patients|older adults|some people|"
-    r"some patients)|with (?:long[- ]term|prolonged|chronic|high[- ]dose|"
-    r"regular|continued) (?:use|treatment|therapy))\b.*$",
-    re.I,
-)
-
-
-def trim_term(term: str) -> str:
-    """Keep the effect, drop the circumstance: "unsteadiness when walking" -> "unsteadiness"."""
-    term = _HEDGE.sub("", clean_term(term))
-    if _LEADING_CLAUSE.match(term):
-        return ""  # "when standing up" is the circumstance of the previous term
-    return _TRAILING_CLAUSE.sub("", term).strip()
-
-
-def term_fields(term: str) -> tuple[str, str]:
-    """(term_normalized, term_canonical) of a cleaned term."""
-    normalized = term.lower()
-    return normalized, normalize_side_effect(term).lower() or normalized
-
-
-_SEVERITY = re.compile(r"^(?:severe|serious|mild|moderate|significant|marked|sudden|possible)\s+",
-                       re.I)
-
-
-def known_effect(term: str) -> bool:
-    """A lexicon effect, also when graded: "severe birth defects" is birth defects."""
-    return is_known_side_effect(term) or is_known_side_effect(_SEVERITY.sub("", term))
-
-
-def plausible_list(terms: list[str]) -> bool:
-    """A list read from prose names effects: at least half of its terms are known ones."""
-    valid = [t for t in terms if valid_term(t)]
-    return bool(valid) and 2 * sum(1 for t in valid if known_effect(t)) >= len(valid)
-
-
-def valid_term(term: str) -> bool:
-    """A short noun phrase naming an effect, not a clause, a category word or a fragment."""
-    if not term or len(term) < 3 or not re.search(r"[^\W\d_]", term):
-        return False
-    words = term.split()
-    if len(words) > _MAX_TERM_WORDS or term.lower() in _CATEGORY_WORDS:
-        return False
-    if _NOT_TERM.match(term) or (_VERBISH.search(term) and not is_known_side_effect(term)):
-        return False
-    return not cues().se_noun.fullmatch(term)
+    return _CategoryCues(tuple((k, phrase_pattern(v)) for k, v in data["categories"].items()),
+                         frozenset(p.lower() for p in data["weak_categories"]))
 
 
 def _last_match(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
@@ -242,16 +229,16 @@ class _Collector:
     records: list[SideEffect]
     seen: set[tuple[str | None, str, str]]
 
-    def add(self, term: str, category: str, text: str, drug: str | None, cb: Classified) -> None:
+    def add(self, term: str, category: str, text: str, drug: str | None, cb: Classified) -> bool:
         term = trim_term(term)
         if not valid_term(term):
-            return
+            return False
         if category == "unspecified" and _GRAVE.match(term):
             category = "serious"  # "can cause severe birth defects": the page calls it severe
         normalized, canonical = term_fields(term)
         key = (drug, canonical, category)
         if key in self.seen:
-            return
+            return True
         self.seen.add(key)
         record = self.ctx.make(
             SideEffect,
@@ -265,6 +252,7 @@ class _Collector:
         )
         if record is not None:
             self.records.append(record)
+        return True
 
 
 def _list_after(sentence: str, start: int) -> str:
@@ -293,7 +281,7 @@ def _worsened(sentence: str, cb: Classified, col: _Collector, taken: set[str]) -
             continue
         pattern = _WORSENING[m.group("verb").lower()]
         category = _categories().find(sentence[: m.start()]) or cb.category or "unspecified"
-        drug = col.ctx.drug_near(sentence, m.start(), cb)
+        drug = col.ctx.effect_drug(sentence, m.start(), cb)
         for illness in illnesses:
             term = pattern.format(illness)
             col.add(term, category, sentence, drug, cb)
@@ -301,35 +289,95 @@ def _worsened(sentence: str, cb: Classified, col: _Collector, taken: set[str]) -
             taken.add(illness.lower())
 
 
-def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> set[str]:
-    """Read the lists that a sentence introduces; returns the terms it took."""
+def _subject_is_the_drug(prefix: str, ctx: PageContext) -> bool:
+    """Whether the clause before "can cause" speaks of the drug ("It can cause", "Taking too
+    much can lead to", "Semaglutide may cause"), not of something else ("Dehydration can
+    lead to kidney problems")."""
+    clause = re.split(r"[;:.!?]|,\s", prefix)[-1]
+    if not clause.strip():
+        return True
+    return bool(ctx.mentions(clause) or _DRUG_SUBJECT.search(clause))
+
+
+# "plasma concentrations of these drugs caused by co-administration can lead to ...": what
+# another drug does at the levels this one raises
+_INTERACTION = re.compile(r"\b(?:co-?administ\w+|concomitant\w*|concurrent\w*)\b", re.I)
+
+
+def _accept(terms: list[str], harm_topic: bool) -> list[str]:
+    """The parts of a list read from prose that name effects: where harms are the topic, any
+    short noun phrases headed like effects; elsewhere only lists that are mostly known effects.
+    A list in prose ends where its parts stop being effects ("euphoria and respiratory
+    depression, its maximal effects are ..."), which no punctuation marks."""
+    run: list[str] = []
+    for term in terms:
+        if not (valid_term(term) and effect_like(term)):
+            break
+        run.append(term)
+    if run and ((harm_topic and phrase_list(run)) or plausible_list(run)):
+        return run
+    return [t for t in terms if valid_term(t)] if plausible_list(terms) else []
+
+
+def _post_listed(sentence: str, cb: Classified, col: _Collector, in_section: bool,
+                 taken: set[str]) -> None:
+    """ "Acute kidney injury and worsening of kidney disease have been reported": the effects
+    stand before the verb that reports them."""
+    for m in _POST_CUE.finditer(sentence):
+        start = max(sentence.rfind(sep, 0, m.start()) for sep in (":", ";", "—", "–", ". ")) + 1
+        subject = _POST_LEAD.sub("", sentence[start : m.start()].strip())
+        if not subject or _negated(sentence[: m.start()]) or col.ctx.mentions(subject):
+            continue
+        terms = [t for t in list_terms(subject) if t]
+        accepted = _accept(terms, in_section)
+        if not accepted or len(accepted) < len(terms):
+            continue
+        category = (_categories().nearest(sentence, m.start()) or cb.category
+                    or ("serious" if cb.kind == "warnings" else "unspecified"))
+        drug = col.ctx.effect_drug(sentence, m.start(), cb)
+        for t in accepted:
+            if t.lower() not in taken and col.add(t, category, sentence, drug, cb):
+                taken.add(t.lower())
+
+
+def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool,
+           harm_topic: bool | None = None) -> set[str]:
+    """Read the lists that a sentence introduces; returns the terms it took.
+
+    ``in_section``: harms are the section's topic, so known effects named anywhere in the
+    sentence count; ``harm_topic`` (default: the same): lists need only be noun phrases."""
+    topic = in_section if harm_topic is None else harm_topic
+    interactions = bool(_INTERACTIONS.search(f"{cb.heading or ''} {cb.block.label or ''}"))
     c = cues()
     taken: set[str] = set()
     _worsened(sentence, cb, col, taken)
-    known = find_side_effects(sentence) if in_section else []
+    known = find_side_effects(sentence) if in_section or topic else []
     anchors: list[tuple[int, int, bool]] = []  # (anchor start, list start, strong)
     for m in c.se_noun.finditer(sentence):
         after = sentence[m.end() :]
         om = _OPENER.match(after)
         if not om:
             continue
-        if _COPULA.match(after[om.start():]) and not _QUALIFIED.search(sentence[: m.start()]):
+        if (_COPULA.match(after[om.start():]) and not _QUALIFIED.search(sentence[: m.start()])
+                and not _DASHED.search(om.group(0))):
             continue
         of = _SYMPTOMS_OF.match(after)
         if m.group(0).lower() in ("symptoms", "signs") and of and not _ADVERSE_OF.search(of.group(1)):
             continue  # "symptoms of an underactive thyroid, such as ..." are the illness's
         anchors.append((m.start(), m.end() + om.end(), True))
     for m in c.cause.finditer(sentence):
+        if _PASSIVE.match(sentence, m.end()) or interactions:
+            continue  # "caused by dehydration" names the cause; a combination's risks are warnings
         anchors.append((m.start(), m.end(), False))
     for mention in known:
         # "hepatotoxicity, including liver failure": in a contraindication the same shape names
         # the patient's conditions, so only where harms are the topic
         more = _INCLUDING.match(sentence, mention.end)
-        if more and not _negated(sentence[: mention.start]):
+        if more and not _negated(sentence[: mention.start]) and not c.se_noun.fullmatch(mention.text):
             anchors.append((mention.start, more.end(), True))
             named = (_categories().find(sentence[max(0, mention.end - _CUE_REACH): mention.end])
                      or cb.category or "unspecified")
-            col.add(mention.text, named, sentence, col.ctx.drug_near(sentence, mention.start, cb), cb)
+            col.add(mention.text, named, sentence, col.ctx.effect_drug(sentence, mention.start, cb), cb)
             taken.add(mention.text.lower())
     anchors.sort()
     for start, list_start, strong in anchors:
@@ -342,23 +390,32 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
             continue  # "may experience serious side effects, such as ..." is the strong anchor's
         category = (_categories().find(sentence[:list_start]) or cb.category
                     or ("serious" if cb.kind == "warnings" else "unspecified"))
-        drug = col.ctx.drug_near(sentence, start, cb)
+        drug = col.ctx.effect_drug(sentence, start, cb)
         terms = [trim_term(t) for t in share_words(parts)]
-        if not plausible_list(terms):
-            continue
-        for t in terms:
-            col.add(t, category, sentence, drug, cb)
-            taken.add(t.lower())
-    if in_section:
+        if _INTERACTION.search(prefix[-_CUE_REACH:]):
+            continue  # what a combination causes is an interaction's risk, a warning
+        for t in _accept(terms, strong or topic or _subject_is_the_drug(prefix, col.ctx)):
+            if col.add(t, category, sentence, drug, cb):
+                taken.add(t.lower())
+    _post_listed(sentence, cb, col, topic, taken)
+    if in_section:  # known effects named anywhere in the sentence
+        first = last = None
         for mention in known:
             before = sentence[: mention.start]
             if _negated(before) or _PATIENT_CONTEXT.search(before):
                 continue  # "in people with kidney problems" is who, not what happens
-            if _of_the_illness(sentence, mention.start):
+            if _of_the_illness(sentence, mention.start) or _inside_taken(mention.text, taken):
                 continue
+            if c.se_noun.fullmatch(mention.text) and _OPENER.match(sentence[mention.end:]):
+                continue  # "withdrawal symptoms such as ..." introduces the effects
+            if last is not None and sentence[last.end : mention.start].strip() == "(":
+                continue  # "Hypoglycaemia (low blood sugar)": the same effect in other words
+            if first is not None and _SIGNS_OF_IT.search(sentence, first.end, mention.start):
+                continue  # "Hypoglycaemia – look out for shakiness, sweating": its signs
+            last = mention
             category = (_categories().nearest(sentence, mention.start) or cb.category
                         or "unspecified")
-            drug = col.ctx.drug_near(sentence, mention.start, cb)
+            drug = col.ctx.effect_drug(sentence, mention.start, cb)
             glossed = _gloss(sentence, mention.start, mention.end)
             if glossed is not None:
                 if glossed and glossed.lower() not in taken:
@@ -367,12 +424,35 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool) -> 
                 continue
             if mention.text.lower() not in taken:
                 col.add(mention.text, category, sentence, drug, cb)
+            first = first or mention  # the first effect named; what follows may be its signs
             shared = _shared_head(before, mention.text)
             for term in [*([shared] if shared else []), *_bracketed_list(sentence, mention.end)]:
                 if term.lower() not in taken:
                     col.add(term, category, sentence, drug, cb)
                     taken.add(term.lower())
     return taken
+
+
+def _take(reading: ItemReading, cb: Classified, col: _Collector, category: str, scan: bool) -> None:
+    """Record what an item names: its terms, the effects its prose states (where harms are
+    the topic), and its group label when the prose names nothing more precise."""
+    drug = col.ctx.effect_drug(cb.block.text, len(cb.block.text), cb)
+    for term in reading.terms:
+        col.add(term, category, cb.block.text, drug, cb)
+    taken: set[str] = set()
+    for text, known_terms in [*((t, scan) for t in reading.prose), *((t, False) for t in reading.tail)]:
+        for sentence in split_sentences(text):
+            taken |= _prose(sentence, cb, col, known_terms, harm_topic=True)
+    if not taken and not reading.terms:
+        for term in reading.fallback:
+            col.add(term, category, cb.block.text, drug, cb)
+
+
+def _inside_taken(term: str, taken: set[str]) -> bool:
+    """A mention inside a longer term already taken ("fatigue" in "unusual fatigue") is that
+    term, not a second one."""
+    word = re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)")
+    return any(t != term.lower() and word.search(t) for t in taken)
 
 
 _GLOSS_BEFORE = re.compile(r"\b([^\W\d_]{3,}(?:ic|al|ous|ive|ary|ed))\s*\(\s*$", re.I)
@@ -433,87 +513,11 @@ def _bracketed_list(sentence: str, end: int) -> list[str]:
     return [t for t in terms if valid_term(t)]
 
 
-_APPOSITIVE = re.compile(r"^([^,(]{3,40}),\s+(?:a|an|the)\s+\w.*$", re.I)
-_DASH_HEAD = re.compile(r"^([^–—:]{3,50}?)\s*(?:\s[–—-]\s|:\s)\s*\S.*$")
-_COMMA_HEAD = re.compile(
-    r"^([^,]{3,50}),\s+(?:usually|often|especially|mainly|typically|particularly|caused|which|"
-    r"even|sometimes|possibly|seen|mostly|most|in|at|on|for|with|during|after|when|if)\b",
-    re.I,
-)
 _PATIENT_CONTEXT = re.compile(
-    r"\b(?:with|history of|have|has|had|patients|people|those|anyone|if you)\W+(?:\w+\W+)?$", re.I
+    r"\b(?:with|history of|have|has|had|patients|people|those|anyone|if you|trials? in|stud(?:y|ies) in|"
+    r"treatment of|treated for)\W+(?:\w+\W+)?$", re.I
 )
-
-
 _LEAD_SYMBOLS = re.compile(r"^[^\w(]+", re.UNICODE)
-_TEXT_LABEL = re.compile(r"^([^:]{2,60}):\s+(\S.*)$")
-_GROUP_PARENS = re.compile(r"^([^()]{2,60}?)\s*\(([^()]+)\)\s*\.?$")
-_INSTANCES = re.compile(r"^(?:rare|occasional|isolated|some)?\s*(?:instances|cases|reports|episodes) of\s+",
-                        re.I)
-
-
-def _item_terms(text: str, label: str | None) -> tuple[list[str], str | None] | None:
-    """The terms a side-effect list item names, and a category its own label gives.
-
-    "Nausea: usually mild" names nausea; "Rare: liver damage, jaundice" and "CNS effects:
-    headache, dizziness" name the terms after the label; "Digestive issues (nausea,
-    constipation)" names the terms in the brackets; "Tremor – a slight shaking" and
-    "Tremor, usually in the hands" name the head. None: the item is prose.
-    """
-    text = _LEAD_SYMBOLS.sub("", text)
-    if label is None:
-        m = _TEXT_LABEL.match(text)
-        if m and len(m.group(1).split()) <= 6:
-            label = _LEAD_SYMBOLS.sub("", m.group(1))
-    if label:
-        rest = text.split(":", 1)[1].strip() if ":" in text else text[len(label):].strip()
-        lead = _INSTANCES.match(rest)  # "Rare instances of X, Y or Z"
-        terms = split_terms(rest[lead.end():] if lead else rest) if rest else []
-        listed = plausible_list([trim_term(t) for t in terms]) and (
-            len(terms) > 1 or not is_known_side_effect(trim_term(label)))
-        if listed:  # "GI disturbance: diarrhea or constipation" names what follows the label
-            return share_words(terms), _categories().find(label) or (
-                _categories().find(lead.group(0)) if lead else None)
-        if is_known_side_effect(trim_term(label)) or not rest:
-            return [label], None
-    group = _GROUP_PARENS.match(text)
-    if group:
-        outer = split_terms(group.group(1))
-        inner = split_terms(group.group(2))
-        if plausible_list([trim_term(t) for t in inner]):
-            # "Digestive issues (nausea, constipation)" names the brackets; "Muscle pain or
-            # weakness (myopathy)" names both
-            if len(outer) == 1 and is_known_side_effect(trim_term(outer[0])):
-                return outer, None  # "Jaundice (yellowing of the skin)": the brackets explain
-            return share_words(outer) + inner if len(outer) > 1 else inner, None
-    head = _DASH_HEAD.match(text) or _APPOSITIVE.match(text) or _COMMA_HEAD.match(text)
-    if head and len(head.group(1).split()) <= 6:
-        return share_words(split_terms(head.group(1))), None
-    if _term_item(text):
-        return share_words(split_terms(text)), None
-    return None
-
-
-def share_words(terms: list[str]) -> list[str]:
-    """Complete coordinated terms that share a word, when the completed term is a known effect:
-    "muscle pain or weakness" -> muscle weakness; "liver or kidney problems" -> liver problems."""
-    out = list(terms)
-    for i in range(len(out) - 1):
-        a, b = out[i].split(), out[i + 1].split()
-        if len(a) >= 2 and len(b) == 1:
-            candidate = f"{' '.join(a[:-1])} {b[0]}"
-            if is_known_side_effect(candidate):
-                out[i + 1] = candidate
-        elif len(a) == 1 and len(b) >= 2:
-            candidate = f"{a[0]} {' '.join(b[1:])}"
-            if is_known_side_effect(candidate) and not is_known_side_effect(a[0]):
-                out[i] = candidate
-    return out
-
-
-def _term_item(text: str) -> bool:
-    words = _PARENS.sub("", text).split()
-    return 0 < len(words) <= 10 and not _NOT_TERM.match(text) and not re.search(r"[.!?]\s+\S", text)
 
 
 def _list_shares(ctx: PageContext) -> dict[int | None, tuple[int, int]]:
@@ -527,6 +531,94 @@ def _list_shares(ctx: PageContext) -> dict[int | None, tuple[int, int]]:
     return {k: (sum(flags), len(flags)) for k, flags in known.items()}
 
 
+def _item_shapes(ctx: PageContext) -> dict[int, Shape]:
+    """Each list item's shape, doubtful items (unknown single names) settled by their list."""
+    by_list: dict[int | None, list[int]] = {}
+    for i, cb in enumerate(ctx.blocks):
+        if cb.block.kind == "item":
+            by_list.setdefault(cb.block.list_id, []).append(i)
+    out: dict[int, Shape] = {}
+    for indexes in by_list.values():
+        texts = [ctx.blocks[i].block.text for i in indexes]
+        shapes = [shape(t) for t in texts]
+        doubtful = [s == "term" and len(t.split()) <= 2 and not known_effect(trim_term(t))
+                    for s, t in zip(shapes, texts, strict=True)]
+        out.update(zip(indexes, settle(shapes, doubtful), strict=True))
+    return out
+
+
+_GROUP_HEAD = re.compile(r"\b(?:changes|problems|issues|effects|reactions|symptoms|complaints)$", re.I)
+
+
+def _lists_under(blocks: list[Classified], index: int) -> bool:
+    """Whether the section a heading opens starts with a list or a list-like line."""
+    heading = blocks[index].block
+    for cb in blocks[index + 1 :]:
+        block = cb.block
+        if block.kind == "heading":
+            if block.level <= heading.level:
+                return False
+            continue
+        return block.kind == "item" or item_is_term_list(block.text)
+    return False
+
+
+_RISK_KINDS = frozenset({"warnings", "safety"})
+_HARM_CUE = re.compile(
+    r"\b(?:occur\w*|report\w*|develop\w*|risk|cause\w*|associated|experienc\w*|signs?|side effects?|"
+    r"symptoms?|damage|incidence|cases?|fatal|toxicit\w*|induced|harm|adverse|reactions?|"
+    r"events?|seen in|observed)\b", re.I)
+
+
+_WHO = re.compile(r"\b(?:if you have|history of|patients with|people with|those with|anyone with)\b", re.I)
+
+
+def _names_a_risk(label: str, text: str) -> bool:
+    """Whether a warning's label names an effect that its text reports as happening: not
+    "Kidney disease: tell your doctor if you have it" (who should take care)."""
+    term = trim_term(label)
+    if not (valid_term(term) and effect_like(term) and shape(label) == "term"):
+        return False
+    rest = text[len(label):] if text.startswith(label) else text
+    if _WHO.search(rest[:80]):
+        return False  # "Kidney disease: tell your doctor if you have it"
+    return known_effect(term) or bool(_HARM_CUE.search(rest))
+
+
+def _heads_a_risk(blocks: list[Classified], index: int) -> bool:
+    """A sub-heading of a warnings section that names an effect which the text under it
+    reports ("Bradycardia" over "Symptomatic bradycardia can occur ...")."""
+    cb = blocks[index]
+    block = cb.block
+    if cb.kind not in _RISK_KINDS or block.source in ("label", "th", "caption", "row-header"):
+        return False
+    text = bare(block.text)
+    own = classify_heading(text)
+    if (own.kind is not None and not own.weak) or text.endswith("?"):
+        return False
+    terms = list_terms(text)
+    if not terms or len(text.split()) > _MAX_HEADING_TERM_WORDS or not all(
+            valid_term(t) and effect_like(t) for t in terms):
+        return False
+    following = next((b.block for b in blocks[index + 1:] if b.block.kind != "heading"), None)
+    return following is not None and bool(_HARM_CUE.search(following.text[:300]))
+
+
+def _names_an_effect(cb: Classified) -> bool:
+    """A sub-heading of a side-effect section that names an effect ("Hair loss", "Stomach
+    pain and diarrhea"), not a topic ("Managing nausea"), a category ("Rare") or a question."""
+    block = cb.block
+    if cb.kind != "side_effects" or block.source in ("label", "th", "caption", "row-header"):
+        return False
+    text = bare(block.text)
+    own = classify_heading(text)
+    if (own.kind is not None and not own.weak) or own.category is not None or text.endswith("?"):
+        return False
+    terms = list_terms(text)
+    return (len(text.split()) <= _MAX_HEADING_TERM_WORDS and shape(text) == "term" and bool(terms)
+            and all(valid_term(t) and effect_like(t) for t in terms))
+
+
 def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
     col = _Collector(ctx, [], set())
     shares = _list_shares(ctx)
@@ -535,36 +627,69 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
     # drowsiness, dizziness, nausea") is a side-effect list by its content alone
     effect_lists = {k for k, (hits, n) in shares.items()
                     if k is not None and n >= _MIN_CONTENT_LIST and 4 * hits >= 3 * n}
-    for cb in ctx.blocks:
+    shapes = _item_shapes(ctx)
+    described: str | None = None  # the heading of the effect being described, if any
+    for index, cb in enumerate(ctx.blocks):
         block = cb.block
-        if block.kind == "table" or cb.kind in ("author", "references", "comparison_table"):
+        if (block.kind == "table" or cb.kind in ("author", "references", "comparison_table")
+                or is_footnote(block.text)):
             continue
+        se_section = cb.kind == "side_effects"
         # a section of another kind whose heading also names harms ("Dosage modifications for
         # hematologic toxicities") has its known effects read from its prose too
-        se_section = cb.kind == "side_effects"
         in_section = se_section or (cb.kind not in ("title", "comparison", "benefits") and bool(
-            _HARM_HEADING.search(f"{cb.heading or ''} {block.label or ''}")))
+            _HARM_HEADING.search(cb.heading or "")))
         unsorted = cb.kind in (None, "title", "overview", "table")
         cue_only = unsorted and (cb.category in ("serious", "withdrawal", "overdose")
                                  or block.list_id in effect_lists)
         category = cb.category or ("serious" if cb.kind == "warnings"
                                    else "common" if block.source == "tr" and in_section
                                    else "unspecified")  # an incidence table lists common ones
-        if cb.kind == "warnings" and block.label and is_known_side_effect(trim_term(block.label)):
-            # "Hepatotoxicity: ..." under Warnings and precautions names a serious effect
-            col.add(block.label, category, block.text, ctx.sentence_drug(block.text, cb), cb)
-        if block.kind == "item" and (se_section or cue_only):
-            read = _item_terms(block.text, block.label)
-            if read is not None:
-                terms, cue = read
-                cue = cue or _categories().find(block.extra.get("frequency", ""))
-                if cue_only and block.list_id not in plausible_lists:
-                    continue  # a cue such as "call your doctor" alone: only lists of known effects
-                drug = ctx.sentence_drug(block.text, cb)
-                for term in terms:
-                    col.add(term, cue or category, block.text, drug, cb)
+        if block.kind == "heading":
+            described = None
+            if (_names_an_effect(cb) and not (_GROUP_HEAD.search(block.text.rstrip(" .:"))
+                                             and _lists_under(ctx.blocks, index))) or (
+                    _heads_a_risk(ctx.blocks, index)):
+                heading_category = cb.opens[1] or category
+                for term in list_terms(bare(block.text)):
+                    drug = ctx.effect_drug(block.text, len(block.text), cb)
+                    if col.add(term, heading_category, block.text, drug, cb):
+                        described = block.text
+            continue
+        if described is not None and cb.heading == described and block.kind == "paragraph":
+            # the text under an effect's heading describes it ("Due to dry nasal passages")
+            for sentence in split_sentences(block.text):
+                _prose(sentence, cb, col, False)
+            continue
+        if cb.kind in _RISK_KINDS and block.kind in ("item", "paragraph") and block.label and (
+                block.source != "td" and _names_a_risk(block.label, block.text)):
+            # "Hepatotoxicity: ... occurred in 5% of patients" under Warnings and precautions,
+            # "Pancreatitis: acute pancreatitis has been reported" in a list of safety flags
+            reading = read_item(block.text, block.label, _categories().find)
+            _take(reading, cb, col, reading.cue or category, scan=False)
+            continue
+        as_item = block.kind == "item" or (
+            se_section and block.kind == "paragraph" and block.source != "td"
+            and (block.label or item_is_term_list(block.text)))
+        if as_item and (se_section or cue_only):
+            if cue_only and block.list_id not in plausible_lists:
+                pass  # a cue such as "call your doctor" alone: only lists of known effects
+            elif shapes.get(index, "term") in ("term", "prose") and not (
+                    ctx.mentions(block.label or block.text.split(" ", 3)[0])):
+                # an item naming a drug ("Thiazide diuretics — raise the risk") is about it
+                reading = read_item(block.text, block.label, _categories().find)
+                cue = reading.cue or _categories().find(block.extra.get("frequency", ""))
+                _take(reading, cb, col, cue or category, scan=True)
                 continue
         if block.kind in ("paragraph", "item"):
             for sentence in split_sentences(block.text):
                 _prose(sentence, cb, col, in_section)
-    return col.records
+    return _without_unplaced_repeats(col.records)
+
+
+def _without_unplaced_repeats(records: list[SideEffect]) -> list[SideEffect]:
+    """One fact, one record: an effect the page also places in a category ("common" in a
+    table, "serious" under a heading) needs no second, uncategorised record from a mention."""
+    placed = {(r.drug, r.term_canonical) for r in records if r.category != "unspecified"}
+    return [r for r in records
+            if r.category != "unspecified" or (r.drug, r.term_canonical) not in placed]

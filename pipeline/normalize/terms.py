@@ -604,35 +604,64 @@ def _is_continuation(piece: str) -> bool:
     return not _known_term(piece)
 
 
-def _join_prepositional(text: str, parts: list[_Part]) -> list[_Part]:
-    """Keep "swelling of eyes, lips, or tongue" whole: after a part with an "of"/"in" phrase,
-    following parts that are not terms themselves belong to that phrase."""
-    joined: list[_Part] = []
+_HEAD_OF = re.compile(
+    r"^(?P<head>.*?\b(?:of|in|on|around|at|to|from|under|behind|near)\s+(?:(?:the|your|his|her|their|a|an)\s+)?)\S",
+    re.IGNORECASE,
+)
+
+
+def _join_prepositional(text: str, parts: list[_Part]) -> list[tuple[_Part, str]]:
+    """Share an "of"/"in" head across the list that follows it: "swelling of the face, lips
+    or tongue" names "swelling of the face", "swelling of the lips" and "swelling of the
+    tongue". Returns each part with the head it takes ("" for none)."""
+    out: list[tuple[_Part, str]] = []
     index = 0
     while index < len(parts):
         part = parts[index]
-        end = part.end
+        out.append((part, ""))
         index += 1
-        if _PREPOSITION.search(text[part.start : part.end]):
-            while (
-                index < len(parts)
-                and parts[index].before != "strong"
-                and _is_continuation(text[parts[index].start : parts[index].end])
-            ):
-                end = parts[index].end
-                index += 1
-        joined.append(_Part(part.start, end, part.before))
-    return joined
+        head = _HEAD_OF.match(_WS.sub(" ", text[part.start : part.end]))
+        if head is None:
+            continue
+        while (
+            index < len(parts)
+            and parts[index].before != "strong"
+            and _is_continuation(text[parts[index].start : parts[index].end])
+        ):
+            out.append((parts[index], head.group("head")))
+            index += 1
+    return out
 
 
-def _distribute(text: str, parts: list[_Part]) -> list[str]:
+_PEOPLE = frozenset({"men", "women", "children", "people", "adults", "patients", "kids", "teens",
+                     "infants", "babies", "elderly", "users", "seniors", "everyone", "others"})
+
+
+def _standalone(piece: str) -> bool:
+    """A single word that names an effect or a group of people on its own ("nausea",
+    "bruising", "men"): no modifier of the next part."""
+    return (_known_term(piece) or _TERM_SUFFIX.search(piece.lower()) is not None
+            or piece.lower() in _PEOPLE)
+
+
+def _bare(piece: str, run: bool) -> bool:
+    """A list part that only names another object for the first part's modifier ("dry skin
+    and lips", "elevated cholesterol, triglycerides or liver enzymes")."""
+    words = _words(piece)
+    if not words or len(words) > (2 if run else 1) or not all(w.isalpha() for w in words):
+        return False
+    if words[0].lower() in _MODIFIERS or _known_term(piece) or _PREPOSITION.search(piece):
+        return False
+    return not (run and _TERM_SUFFIX.search(words[-1].lower()))
+
+
+def _distribute(pieces: list[str], parts: list[_Part]) -> list[str]:
     """Share a head noun across coordinated modifiers and vice versa.
 
-    "dry or itchy skin" names two effects, "dry skin" and "itchy skin"; "difficulty breathing
-    or swallowing" names "difficulty breathing" and "difficulty swallowing". Parts that are
-    lexicon terms on their own are never rewritten.
+    "dry or itchy skin" and "joint and muscle aches" name two effects each ("dry skin",
+    "itchy skin"; "joint aches", "muscle aches"); so do "difficulty breathing or swallowing"
+    and "dry skin and lips". Parts that are lexicon terms on their own are never rewritten.
     """
-    pieces = [_WS.sub(" ", text[p.start : p.end]) for p in parts]
     out: list[str] = []
     index = 0
     while index < len(parts):
@@ -641,8 +670,8 @@ def _distribute(text: str, parts: list[_Part]) -> list[str]:
             run_end < len(parts)
             and (run_end == index or parts[run_end].before in ("comma", "conj"))
             and len(_words(pieces[run_end])) == 1
-            and _adjective_like(pieces[run_end])
-            and not _known_term(pieces[run_end])
+            and pieces[run_end].isalpha()
+            and not _standalone(pieces[run_end])
         ):
             run_end += 1
         if (
@@ -653,35 +682,49 @@ def _distribute(text: str, parts: list[_Part]) -> list[str]:
             and not _PREPOSITION.search(pieces[run_end])
         ):
             head_words = _words(pieces[run_end])
-            if _adjective_like(head_words[0]):
-                head = " ".join(head_words[1:])
-                out.extend(f"{modifier} {head}" for modifier in pieces[index:run_end])
-                out.append(pieces[run_end])
-            else:
-                out.append(_WS.sub(" ", text[parts[index].start : parts[run_end].end]))
+            head = " ".join(head_words[1:])
+            out.extend(f"{modifier} {head}" for modifier in pieces[index:run_end]
+                       if modifier.lower() != head.lower())
+            out.append(pieces[run_end])
             index = run_end + 1
             continue
         piece = pieces[index]
         out.append(piece)
         following = index + 1
-        if (
-            following < len(parts)
-            and parts[following].before == "conj"
-            and len(_words(piece)) >= 2
-            and not _PREPOSITION.search(piece)
-        ):
-            other = pieces[following]
-            if (
-                len(_words(other)) == 1
-                and other.isalpha()
-                and other.lower() not in _MODIFIERS
-                and not _known_term(other)
-            ):
-                out.append(" ".join([*_words(piece)[:-1], other]))
-                index = following + 1
+        words = _words(piece)
+        if len(words) >= 2 and not _PREPOSITION.search(piece):
+            lead = words[:-1]
+            while (following < len(parts) and parts[following].before in ("comma", "conj")
+                   and _bare(pieces[following], run=following > index + 1
+                             or parts[following].before == "comma")):
+                out.append(" ".join([*lead, pieces[following]]))
+                following += 1
+            if following > index + 1:
+                index = following
                 continue
         index += 1
     return out
+
+
+_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])")
+
+
+def _split_slash(piece: str) -> list[str]:
+    """ "Runny nose/sore throat", "depression/suicidal thoughts" name two effects, and so
+    do "difficulty swallowing/breathing" and "AST/ALT elevation" with their shared word."""
+    if not _SLASH.search(piece) or _BARE_CONJ.fullmatch(piece):
+        return [piece]
+    sides = [s.strip() for s in _SLASH.split(piece)]
+    if any(len(s) < 3 for s in sides):
+        return [piece]  # "mg/kg", "h/o"
+    if len(sides) != 2:
+        return [s for s in sides if s] if all(len(_words(s)) <= 3 for s in sides) else [piece]
+    left, right = _words(sides[0]), _words(sides[1])
+    if len(left) >= 2 and len(right) == 1 and not _known_term(right[0]):
+        return [sides[0], " ".join([*left[:-1], right[0]])]
+    if len(left) == 1 and len(right) >= 2 and not _standalone(left[0]) and not _known_term(sides[1]):
+        return [" ".join([left[0], *right[1:]]), sides[1]]
+    return sides
 
 
 def split_terms(text: str) -> list[str]:
@@ -701,6 +744,8 @@ def split_terms(text: str) -> list[str]:
     if not parts:
         return []
     parts = _join_compounds(text, parts)
-    parts = _join_prepositional(text, parts)
-    terms = (term.strip() for term in _distribute(text, parts))
+    headed = _join_prepositional(text, parts)
+    pieces = [head + _WS.sub(" ", text[p.start : p.end]) for p, head in headed]
+    terms = (t.strip() for term in _distribute(pieces, [p for p, _ in headed])
+             for t in _split_slash(term))
     return [term for term in terms if term]
