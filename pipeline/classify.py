@@ -100,6 +100,11 @@ _LEAD_SOURCES = frozenset({"lead-in", "line", "li", "label", "bold", "summary"})
 _HARM_CATEGORIES = frozenset({"serious", "withdrawal", "overdose"})
 
 
+_MAX_HEADING_WORDS = 16
+"""A longer "heading" is a sentence set in large type (a disclaimer in an <h2>): it names no
+section, whatever words it holds."""
+
+
 @cache
 def classify_heading(text: str) -> HeadingClass:
     """The section kind and side-effect category a heading names, if any."""
@@ -226,6 +231,8 @@ def _effective_kind(stack: Sequence[_Entry]) -> str | None:
 def _heading_class(block: Block, stack: Sequence[_Entry], title_norm: str,
                    divider: str | None) -> HeadingClass:
     """What a heading names, in the context of the sections it sits in."""
+    if block.source not in ("lead-in", "li") and len(block.text.split()) > _MAX_HEADING_WORDS:
+        return HeadingClass(None, None)
     hc = classify_heading(block.text)
     is_title = block.level == 1 or (title_norm and normalize_heading(block.text) == title_norm)
     if is_title and (hc.named != 1 or len(block.text.split()) > _MAX_SECTION_TITLE_WORDS):

@@ -45,6 +45,7 @@ _WS = re.compile(r"\s+")
 _FOOTNOTE = re.compile(r"\[\d+(?:[,–-]\d+)*\]")
 _LABEL_SEP = re.compile(r"^\s*[:\-–—]\s*")
 _SENTENCE_END = re.compile(r"(?<!\.)[.!]$")
+_BULLET = re.compile(r"^[•·▪◦‣●○■□►▸✓✔☑➤➢→-]\s")
 _MAX_HEADING_CHARS = 160
 
 
@@ -174,11 +175,13 @@ class _Walker:
                 line.append(frag)
         run.clear()
         plain = [ln for ln in lines if _line_shape(ln) == "line"]
-        # lines broken with <br> ("Nausea<br>Headache<br>Dizziness") are a list's items
+        # lines broken with <br> ("Nausea<br>Headache<br>Dizziness") are a list's items, and
+        # so is a line that starts with a bullet ("• Nausea")
         as_items = len(plain) >= 2 and 2 * sum(_short(ln) for ln in plain) > len(plain)
         list_id: int | None = None
         for ln in lines:
-            if as_items and _line_shape(ln) == "line":
+            bulleted = _BULLET.match(clean("".join(t for t, _ in ln))) is not None
+            if (as_items or bulleted) and _line_shape(ln) == "line":
                 if list_id is None:
                     self._list_ids += 1
                     list_id = self._list_ids

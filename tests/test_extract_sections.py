@@ -93,13 +93,11 @@ _NOT_WARNINGS = [
 ]
 
 _WARNING_GAPS = [
-    *xfail(
-        'a "Do not take X if you:" lead-in outside a warnings section does not make its items warnings',
-        Example(
-            "<p>Baclofen relaxes muscles.</p><p>Do not take baclofen if you:</p>"
-            "<ul><li>have epilepsy</li><li>are pregnant</li></ul>",
-            ["have epilepsy", "are pregnant"],
-        ),
+    # a "Do not take X if you:" lead-in makes its items warnings wherever it stands
+    Example(
+        "<p>Baclofen relaxes muscles.</p><p>Do not take baclofen if you:</p>"
+        "<ul><li>have epilepsy</li><li>are pregnant</li></ul>",
+        ["have epilepsy", "are pregnant"],
     ),
     *xfail(
         '"talk to your doctor first if you are pregnant" is not read as a warning',

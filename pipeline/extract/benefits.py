@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import re
 
-from pipeline.classify import Classified
+from pipeline.classify import Classified, classify_heading
 from pipeline.extract.context import PageContext
 from pipeline.models import Benefit
 from pipeline.text import split_sentences, word_count
 
 _MAX_WORDS = 60
+# a section that names benefits ("Research-backed benefits", "Pros"), not one that sells
+# ("Why choose us"): its sub-headings are the benefits
+_BENEFITS_NAMED = re.compile(r"benefit|advantage|\bpros\b|upside|the case for|positives", re.I)
+_STARTS_WITH_FIGURE = re.compile(r"^\W*\d")
 _MAX_HEADING_WORDS = 12
 _NOT_HERE = frozenset({"drawbacks", "mechanism", "side_effects", "warnings", "dosage", "author",
                        "references", "pharmacokinetics", "storage", "faq"})
-_VERB = (r"(?:helps?|improves?|promotes?|boosts?|protects?|prevents?|reduces?|lowers?|relieves?|"
-         r"supports?|enhances?|stops?|blocks?|stimulates?|stabili[sz]es?|"
-         r"strengthens?|maximi[sz]es?|"
-         r"decreases? (?:your|the) risk|"
-         r"eases?|restores?|speeds? up|keeps?)")
+_VERB = (r"(?:helps?|helped|improves?|improved|promotes?|boosts?|protects?|prevents?|reduces?|reduced|"
+         r"lowers?|lowered|relieves?|relieved|supports?|enhances?|stops?|blocks?|stimulates?|"
+         r"stabili[sz]es?|strengthens?|maximi[sz]es?|regulates?|suppress(?:es)?|rejuvenates?|"
+         r"decreases? (?:your|the) risk|decreased|"
+         r"eases?|restores?|speeds? up|keeps?|is known to help|has been shown to \w+|"
+         r"(?:is|are) (?:highly |very )?effective)")
 _IMPERATIVE = (r"(?:help|improve|promote|boost|protect|prevent|relieve|strengthen|support|enhance|"
                r"lower|reduce|ease)")
 # A statement may open with its verb: third person ("Stops hair loss") or, for verbs that only
@@ -35,9 +40,11 @@ _LEADING_VERB = re.compile(
     re.I,
 )
 _SUBJECT_VERB = re.compile(
-    rf"^(?:it|this (?:medicine|medication|drug|supplement|treatment|product)|taking (?:\w+\s+){{1,5}}|"
-    rf"(?P<name>[\w/-]+(?:\s+[\w/-]+)?))\s+(?:(?:can|may|will|also|often|effectively|"
-    rf"significantly|not only)\s+)*{_VERB}\b",
+    rf"^(?:it|this (?:medicine|medication|drug|supplement|treatment|product|herb)|"
+    rf"the (?:medicine|medication|drug|supplement|treatment|product|herb)|taking (?:\w+\s+){{1,5}}|"
+    rf"patients taking (?:\w+\s+){{1,3}}|(?P<name>[\w/-]+(?:\s+[\w/-]+)?)(?:\s+\d+\s?mg)?)"
+    rf"(?:\s+taken (?:on its own|alone|daily))?\s+(?:(?:can|may|will|also|often|not only|\w+ly)\s+)*"
+    rf"{_VERB}\b",
     re.I,
 )
 
@@ -71,14 +78,21 @@ def extract_benefits(ctx: PageContext) -> list[Benefit]:
         block = cb.block
         if cb.kind == "benefits":
             if block.kind == "heading":
-                # a sub-heading that states a benefit ("Stops hair loss progression"), not a
-                # product name or a topic ("Comprehensive screening")
-                if word_count(block.text) <= _MAX_HEADING_WORDS and _is_benefit_statement(
-                        block.text, ctx):
+                # a sub-heading of a benefits section states a benefit ("Blood sugar
+                # control", "Stops hair loss progression"); one that names another section or
+                # asks a question does not
+                own = classify_heading(block.text)
+                named = (block.level < 7 and _BENEFITS_NAMED.search(" ".join(cb.path))
+                         and not ctx.mentions(block.text) and not _STARTS_WITH_FIGURE.match(block.text))
+                if (word_count(block.text) <= _MAX_HEADING_WORDS and not block.text.endswith("?")
+                        and own.kind is None and block.source not in ("lead-in", "th", "label")
+                        and (named or _is_benefit_statement(block.text, ctx))):
                     add(block.text, cb)
             elif block.kind == "item":
-                if 1 <= word_count(block.text) <= _MAX_WORDS:
-                    add(block.text, cb)
+                # "**Non-habit forming.** Unlike sleeping pills, ..." states its benefit first
+                text = block.label if block.label and word_count(block.label) >= 2 else block.text
+                if 1 <= word_count(text) <= _MAX_WORDS:
+                    add(text, cb)
             elif block.kind == "paragraph":
                 for sentence in split_sentences(block.text):
                     if _is_benefit_statement(sentence, ctx):

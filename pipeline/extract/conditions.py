@@ -1,17 +1,25 @@
 """Conditions the drug treats: from "Uses" sections and from indication phrases in prose
-("used to treat A and B", "conditions such as A, B or C").
+("used to treat A and B", "indicated for A", "conditions such as A, B or C", "great for A").
 
-A phrase found in prose must name a condition the lexicon knows, because the same patterns
-also catch goals ("to treat the cause"); items of a uses section are trusted as written.
+After a strong indication phrase ("used to treat", "indicated for", "approved for") a short
+noun phrase headed like an illness ("severe nodular acne", "delayed sleep phase disorder")
+is taken as written, known or not. Weaker cues ("improves", "helps with", "patients with")
+and lists in a uses section name a condition only where the lexicon knows it, because the
+same patterns also catch goals ("to treat the cause") and the patients' other illnesses. A
+statement about another drug ("carbamazepine – used to treat epilepsy") or a caution ("people
+with conditions like kidney disease should ask a doctor") names no condition of this one.
 """
 
 from __future__ import annotations
 
 import re
 
+from pipeline.classify import Classified
 from pipeline.extract.context import PageContext
+from pipeline.extract.warnings import is_warning_sentence
 from pipeline.models import Condition
 from pipeline.normalize.terms import (
+    TermMention,
     clean_term,
     find_conditions,
     is_known_condition,
@@ -20,33 +28,61 @@ from pipeline.normalize.terms import (
 )
 from pipeline.text import split_sentences
 
-_TRIGGER = re.compile(
-    r"\b(?:(?:used|prescribed|approved|indicated|licensed|taken|given|recommended|effective)\s+"
-    r"(?:\w+\s+)?(?:to treat|to manage|to prevent|to relieve|to control|to reduce|for|in)"
-    r"(?:\s+(?:the\s+)?(?:treatment|management|prevention|relief|control)\s+of)?"
-    r"|(?:treat|treats|treating|treatment of|management of|manage|manages|relief of|"
-    r"prevention of|therapy of|therapy for)"
+_STRONG = re.compile(
+    r"\b(?:(?:used|prescribed|approved|indicated|licensed|taken|given|recommended)\s+"
+    r"(?:(?:[\w,]+\s+){0,5}?)(?:to treat|to manage|to prevent|to relieve|to control|for|in)"
+    r"(?:\s+(?:the\s+)?(?:\w+\s+)?(?:treatment|management|prevention|relief|control)\s+of)?"
+    r"|(?:treat|treats|treating|treatment of|management of|relief of|prevention of|therapy of|"
+    r"therapy for)"
     r"|(?:medications?|medicines?|drugs?|treatments?|therap(?:y|ies)|pills?|remed(?:y|ies))\s+"
     r"(?:for|against)"
-    r"|(?:suffer|suffers|suffering)\s+from"
+    r"|(?:effective|useful|helpful|beneficial|great|good|best|ideal|first-line|first line)\s+"
+    r"(?:treatment\s+)?(?:for|in|against)"
     r"|conditions?\s+(?:such as|like|including)"
-    r"|(?:disorders?|diseases?)\s+(?:such as|like|including))\s+",
+    r"|(?:disorders?|diseases?|illnesses?)\s+(?:such as|like|including))\s+",
     re.I,
 )
+_WEAK = re.compile(
+    r"\b(?:manage|manages|managing|suffer|suffers|suffering\s+from|suffer\s+from|"
+    r"(?:improves?|improved|improving|relieves?|relieved|eases?|alleviates?|"
+    r"helps?\s+(?:with|manage|control|treat|relieve|reduce))"
+    r")\s+",
+    re.I,
+)
+# a caution about people who have other illnesses names none the drug treats: "people with
+# conditions like kidney disease should speak with a provider"
+_CAUTION = re.compile(r"\b(?:should (?:also )?(?:speak|talk|consult|check|ask|avoid|not)|not recommended|"
+                      r"caution|contraindicated|avoid|do not|don't|must not)\b", re.I)
 _LIST_INTRO = re.compile(r"\b(?:such as|including|like|e\.g\.)\s+", re.I)
-_PATIENTS_WITH = re.compile(r"\b(?:people|patients|individuals|adults|children|those|men|women)\s+"
-                            r"(?:with|who have|suffering from|living with)\s+", re.I)
+_PATIENTS_WITH = re.compile(r"\b(?:people|patients|individuals|adults|children|those|men|women|"
+                            r"participants|subjects)\s+(?:with|who have|suffering from|living with)\s+",
+                            re.I)
 _DEFINED = re.compile(r"^(?P<name>[\w' -]{3,40}?)\s+(?:is|are)\s+(?:a|an)\s+(?:\w+\s+){0,2}"
                       r"(?:condition|disease|disorder|illness|infection|syndrome)\b", re.I)
 _PARENS = re.compile(r"\s*\([^)]*\)")
 _CLAUSE_END = re.compile(
     r"[.;:!?](?:\s|$)|\s[—–-]\s|\(|\s(?:which|that|who|when|if|because|although|but|while|by|caused|"
     r"as well as|associated|caused|in (?:adults|children|patients|people)|and (?:is|are|can|may|"
-    r"has|it|to)|with|without|so|after|since|etc)\b",
+    r"has|it|to)|with|without|so|after|since|etc|as|to|is|are|was|were)\b",
     re.I,
 )
 _MAX_ITEM_WORDS = 6
 _NEGATION = re.compile(r"\b(?:not|no|never|nor|cannot|won't|doesn't|don't|isn't)\b", re.I)
+# what a page wants for an illness, not the illness: "heartburn relief", "weight management"
+_GOAL_TAIL = re.compile(r"\s+(?:relief|treatment|management|control|prevention|support|therapy)$",
+                        re.I)
+_GRADE_HEAD = re.compile(r"^(?:(?:mild|moderate|severe)(?:\s+(?:to|or)\s+(?:mild|moderate|severe))?|"
+                         r"non-specific|nonspecific)\s+", re.I)
+_CONDITION_HEAD = re.compile(
+    r"(?:disease|diseases|disorder|disorders|syndrome|infection|infections|pain|acne|ulcers?|cancer|"
+    r"failure|deficiency|deficiencies|dependence|addiction|asthma|gout|reflux|heartburn|diabetes|"
+    r"migraines?|epilepsy|seizures|allergies|eczema|angina|lupus|obesity|hypertension|insomnia|"
+    r"dysfunction|loss|lag|disorder)$", re.I)
+_DRUG_SUBJECT = re.compile(r"^\s*(?:it|this (?:medicine|medication|drug|supplement|herb|product))\b",
+                           re.I)
+_USE_VERB = re.compile(
+    r"\b(?:treat\w*|manag\w*|reliev\w*|prevent\w*|help\w*|used|use|indicated|approved|prescribed|"
+    r"for|against|improv\w*|effective|useful|therapy|remedy)\b", re.I)
 
 
 def _split(text: str) -> list[str]:
@@ -61,23 +97,44 @@ def _split(text: str) -> list[str]:
     return out
 
 
-def _phrases_after(sentence: str, in_uses: bool) -> list[str]:
-    out: list[str] = []
+def _condition_shaped(name: str) -> bool:
+    """A short noun phrase headed like an illness, known or not ("severe nodular acne")."""
+    words = name.split()
+    return 0 < len(words) <= _MAX_ITEM_WORDS and bool(_CONDITION_HEAD.search(name))
+
+
+def _head_condition(phrase: str) -> TermMention | None:
+    """The known condition that heads a phrase: "anaplastic lymphoma kinase-positive
+    metastatic non-small cell lung cancer" is lung cancer of a kind, not lymphoma."""
+    found = find_conditions(phrase)
+    if not found:
+        return None
+    last = found[-1]
+    tail = phrase[last.end :].split()
+    if found[0].start == 0 or len(tail) <= 1:
+        return last if len(tail) <= 1 else found[0]
+    return None
+
+
+def _phrases_after(sentence: str, in_uses: bool) -> list[tuple[str, bool]]:
+    """(phrase, strong) for every phrase an indication cue introduces."""
+    out: list[tuple[str, bool]] = []
     sentence = _PARENS.sub("", sentence)
-    triggers = list(_TRIGGER.finditer(sentence))
+    strong = list(_STRONG.finditer(sentence))
+    triggers = [(m, True) for m in strong] + [(m, False) for m in _WEAK.finditer(sentence)]
     if in_uses:  # in a uses section any example list names conditions
-        triggers += list(_LIST_INTRO.finditer(sentence))
+        triggers += [(m, False) for m in _LIST_INTRO.finditer(sentence)]
     if triggers:  # "used to manage X in people with Y": Y is treated too
-        triggers += list(_PATIENTS_WITH.finditer(sentence))
+        triggers += [(m, False) for m in _PATIENTS_WITH.finditer(sentence)]
     defined = _DEFINED.match(sentence)  # "Diabetes is a chronic condition that ..."
     if defined:
-        out.append(defined.group("name"))
-    for m in triggers:
+        out.append((defined.group("name"), False))
+    for m, is_strong in triggers:
         if _NEGATION.search(" ".join(sentence[: m.start()].split()[-4:])):
             continue
         rest = sentence[m.end() :]
         end = _CLAUSE_END.search(rest)
-        out.extend(_split(rest[: end.start()] if end else rest))
+        out.extend((part, is_strong) for part in _split(rest[: end.start()] if end else rest))
     return out
 
 
@@ -94,9 +151,9 @@ def _fold(text: str) -> str:
 
 def name_normalized(name: str) -> str:
     """The lexicon's name for a condition ("BPH" -> benign prostatic hyperplasia, "cerebral
-    paralysis" -> cerebral palsy), except where it differs from the page's only by spelling
-    ("hypercholesterolaemia"): that stays as written, lower-cased."""
-    written = clean_term(name).lower()
+    paralysis" -> cerebral palsy; "mild to moderate pain" -> pain), except where it differs
+    from the page's only by spelling ("hypercholesterolaemia"): that stays as written."""
+    written = _GRADE_HEAD.sub("", _GOAL_TAIL.sub("", clean_term(name).lower())).strip()
     canonical = normalize_condition(written)
     if _fold(canonical) == _fold(written):
         return written
@@ -113,6 +170,22 @@ def _trusted_lists(ctx: PageContext) -> set[int | None]:
             name = clean_term(block.label or block.text)
             known.setdefault(block.list_id, []).append(is_known_condition(name))
     return {k for k, flags in known.items() if 2 * sum(flags) >= len(flags)}
+
+
+def _about_the_drug(ctx: PageContext, text: str, pos: int, cb: Classified) -> bool:
+    """Whether a statement at ``pos`` speaks of the page's drug, not of another named one."""
+    if ctx.primary is None:
+        return True
+    drug = ctx.effect_drug(text, pos, cb)
+    return drug is None or drug == ctx.primary
+
+
+def _item_names(text: str) -> list[str]:
+    """The conditions a uses item names: "Peptic ulcer disease (gastric and duodenal ulcers)"
+    names the ulcers in its brackets too; "Heartburn relief" names heartburn."""
+    m = re.match(r"^([^()]+?)\s*\(([^()]+)\)\s*$", text)
+    parts = _split(m.group(1)) + _split(m.group(2)) if m else _split(text)
+    return [_GOAL_TAIL.sub("", p).strip() for p in parts]
 
 
 def extract_conditions(ctx: PageContext) -> list[Condition]:
@@ -139,23 +212,33 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
             continue
         in_uses = cb.kind == "uses"
         if in_uses and block.kind == "item" and (block.label or
-                                                  len(block.text.split()) <= _MAX_ITEM_WORDS):
-            for part in _split(block.label or block.text):
-                if block.list_id in trusted or is_known_condition(clean_term(part)):
+                                                  len(block.text.split()) <= _MAX_ITEM_WORDS + 2):
+            for part in _item_names(block.label or block.text):
+                name = _GRADE_HEAD.sub("", clean_term(part))
+                if block.list_id in trusted or is_known_condition(name):
                     add(part, block.text)
             continue
         for sentence in split_sentences(block.text):
-            for phrase in _phrases_after(sentence, in_uses):
-                if is_known_condition(clean_term(phrase)):
+            cautious = is_warning_sentence(sentence) or bool(_CAUTION.search(sentence))
+            for phrase, strong in _phrases_after(sentence, in_uses):
+                pos = sentence.find(phrase)
+                if cautious or not _about_the_drug(ctx, sentence, max(pos, 0), cb):
+                    continue
+                name = _GRADE_HEAD.sub("", clean_term(phrase))
+                if is_known_condition(name):
                     add(phrase, sentence)
                     continue
-                # "erectile dysfunction try it first": the clause ran on past the name
-                lead = find_conditions(phrase.strip())
-                if lead and lead[0].start == 0:
-                    add(lead[0].text, sentence)
-            if in_uses:
+                head = _head_condition(phrase.strip())
+                if head is not None:
+                    # "erectile dysfunction try it first": the clause ran on past the name
+                    add(head.text, sentence)
+                elif strong and _condition_shaped(name):
+                    add(phrase, sentence)
+            listed = len(sentence.split()) <= _MAX_ITEM_WORDS + 4  # a line of a list
+            if in_uses and (listed or _USE_VERB.search(sentence) or _DRUG_SUBJECT.match(sentence)) and (
+                    not cautious):
                 for mention in find_conditions(sentence):
                     before = " ".join(sentence[: mention.start].split()[-6:])
-                    if not _NEGATION.search(before):
+                    if not _NEGATION.search(before) and _about_the_drug(ctx, sentence, mention.start, cb):
                         add(mention.text, sentence)
     return records

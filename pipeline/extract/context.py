@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pipeline.classify import Classified
 from pipeline.models import Record, Reject
 from pipeline.normalize.drugs import DrugMention, lexicon
-from pipeline.phrases import phrase_pattern
+from pipeline.phrases import escape, phrase_pattern
 from pipeline.validate import build
 
 M = TypeVar("M", bound=Record)
@@ -54,13 +54,13 @@ def cues() -> Cues:
         se_noun=phrase_pattern(data["side_effect_nouns"]),
         imperative=re.compile(
             r"(?:^|[,;:.!?]\s*|\b(?:and|but|so|please|you should|you must|always)\s+)[\"“]?(?:"
-            + "|".join(re.escape(p) for p in sorted(data["imperative_warnings"], key=len, reverse=True))
+            + "|".join(escape(p) for p in sorted(data["imperative_warnings"], key=len, reverse=True))
             + r")(?!\w)"
             # "Do not stop suddenly", "should not be used", "never take two doses": a negation
             # counts with an action it forbids, not in "don't worry" or "don't hesitate to call"
-            + r"|\b(?:" + "|".join(re.escape(p) for p in data["negative_imperatives"])
+            + r"|\b(?:" + "|".join(escape(p) for p in data["negative_imperatives"])
             + r")\s+(?:\w+ly\s+|ever\s+|also\s+|even\s+)?(?:"
-            + "|".join(re.escape(p) for p in sorted(data["forbidden_actions"], key=len, reverse=True))
+            + "|".join(escape(p) for p in sorted(data["forbidden_actions"], key=len, reverse=True))
             + r")(?!\w)",
             re.I,
         ),

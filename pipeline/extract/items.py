@@ -19,6 +19,8 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+from pipeline.phrases import escape
+
 Shape = Literal["term", "advice", "audience", "prose", "other"]
 
 MAX_TERM_WORDS = 12
@@ -51,7 +53,7 @@ def _words() -> _Words:
     data = json.loads(resources.files("pipeline.data").joinpath("cues.json").read_text())
 
     def alternation(words: Sequence[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        return "|".join(escape(w) for w in sorted(words, key=len, reverse=True))
 
     return _Words(
         # "Avoid alcohol", "Take it with food", "Don't drive": advice, whatever follows;

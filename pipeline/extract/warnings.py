@@ -2,23 +2,51 @@
 
 Every item of a warnings section is a warning, and so is each short paragraph there (a
 precaution is often two or three sentences that belong together). Sections that mix safety
-advice with other text ("Safety", "Interactions", "Monitoring") and the rest of the article
-contribute only sentences with a clear warning cue ("do not", "avoid", "contraindicated",
-"stopping suddenly"), so routine advice does not flood the table. A sentence that only draws
-the consequence of the previous one ("Therefore, ...") joins it.
+advice with other text ("Safety", "Monitoring") and the rest of the article contribute only
+sentences with a clear warning cue ("do not", "avoid", "contraindicated", "stopping
+suddenly"), so routine advice does not flood the table. A sentence that only draws the
+consequence of the previous one ("Therefore, ...") joins it.
+
+What a warning is not: a statistic ("Renal impairment occurred in 8% of patients"), routine
+text (storage, "call your doctor for medical advice about side effects", disclaimers,
+shipping), a heading that names a section ("Who should not take it") or a lead-in that
+introduces a list ("Before taking it, tell your doctor if you have:"): the list's items are
+the warnings.
 """
 
 from __future__ import annotations
 
-from pipeline.classify import Classified
+import re
+
+from pipeline.classify import Classified, classify_heading
 from pipeline.extract.context import PageContext, cues
 from pipeline.models import Warning
 from pipeline.text import is_continuation, split_sentences, word_count
 
 _SKIP_KINDS = frozenset({"author", "references", "benefits"})
 _MIN_WORDS = 3
+_MIN_ITEM_WORDS = 2
 _MAX_SENTENCES_AS_ONE = 3
 _SENTENCE_WORDS = 6
+# "occurred in 4.6% of patients", "Eighteen percent of 365 patients", "(N=602)", "median time"
+_STATISTIC = re.compile(
+    r"\d(?:[\d.,]*)\s?%|\bpercent\b|\b\d+\s+of\s+\d+\b|\bn\s?=\s?\d|\bincidence\b|\bmedian\b|"
+    r"\binterquartile\b|\bconfidence interval\b|\b95%\s?ci\b", re.I)
+_DIRECTIVE = re.compile(
+    r"\b(?:should|must|do not|don't|never|avoid|monitor|advise|withhold|discontinue|stop|"
+    r"contraindicated|not recommended|caution|can cause|may cause|can occur|tell|call|seek|"
+    r"consult|check|assess|evaluate|inform)\b", re.I)
+# routine text: storage, pointers to the label, reporting lines, disclaimers, shop talk
+_ROUTINE = re.compile(
+    r"\b(?:keep (?:\w+ )?out of (?:the )?reach|store (?:it |at |in |below )|storage|"
+    r"for medical advice about side effects|report (?:suspected )?(?:side effects|adverse)|"
+    r"1-800-fda-1088|medwatch|questions or concerns|with any questions|not a complete list|"
+    r"educational purposes|not (?:intended as |a substitute for )?medical advice|"
+    r"full prescribing information|medication guide|patient information leaflet|refund|shipping|"
+    r"discreet|consult(?:ation)? fee|book a consult|subscribe)\b",
+    re.I,
+)
+_SHOUTED = re.compile(r"^[^a-z]*[A-Z]{3}[^a-z]*$")
 
 
 def _sentences_with_continuations(text: str) -> list[str]:
@@ -36,20 +64,41 @@ def is_warning_sentence(sentence: str) -> bool:
     return bool(c.warning.search(sentence) or c.imperative.search(sentence))
 
 
-def _with_label(cb: Classified) -> str:
-    block = cb.block
-    if block.label and not block.text.startswith(block.label):
-        return f"{block.label}: {block.text}"
-    return block.text
+def is_statistic(sentence: str) -> bool:
+    """A sentence that reports figures and asks nothing of the reader."""
+    return bool(_STATISTIC.search(sentence)) and not _DIRECTIVE.search(sentence)
+
+
+def is_routine(sentence: str) -> bool:
+    """Storage, reporting lines, disclaimers and shop talk: no warning, whatever its words."""
+    return bool(_ROUTINE.search(sentence))
+
+
+def _with_label(cb: Classified, text: str) -> str:
+    label = cb.block.label
+    if label and not text.startswith(label) and text == cb.block.text:
+        return f"{label}: {text}"
+    return text
+
+
+def _substance(text: str) -> str:
+    """A warning item or paragraph without its statistics and routine sentences ("Symptomatic
+    bradycardia can occur. Cases (8.6%) have been reported ..." is its first sentence)."""
+    sentences = _sentences_with_continuations(text)
+    kept = [s for s in sentences if not is_statistic(s) and not is_routine(s)]
+    if len(kept) == len(sentences):
+        return text
+    return " ".join(kept)
 
 
 def extract_warnings(ctx: PageContext) -> list[Warning]:
     records: list[Warning] = []
     seen: set[str] = set()
 
-    def add(text: str, cb: Classified) -> None:
+    def add(text: str, cb: Classified, min_words: int = _MIN_WORDS) -> None:
         key = " ".join(text.lower().split())
-        if key in seen or text.endswith("?") or word_count(text) < _MIN_WORDS:
+        if (key in seen or text.endswith("?") or word_count(text) < min_words or is_routine(text)
+                or _SHOUTED.match(text)):
             return
         seen.add(key)
         record = ctx.make(Warning, drug=ctx.sentence_drug(text, cb), text=text, section=cb.heading)
@@ -59,19 +108,24 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
     for cb in ctx.blocks:
         block = cb.block
         if block.kind == "heading" and word_count(block.text) >= _SENTENCE_WORDS:
-            # text styled as a heading ("Monitor blood counts weekly" in an <h4>) still warns
-            if cb.kind not in _SKIP_KINDS and is_warning_sentence(block.text):
+            # text styled as a heading ("Monitor blood counts weekly" in an <h4>) still warns;
+            # a heading that names a section ("Who should not take it") does not
+            if (cb.kind not in _SKIP_KINDS and block.source not in ("lead-in", "line", "li")
+                    and classify_heading(block.text).kind is None and is_warning_sentence(block.text)):
                 add(block.text, cb)
             continue
         if block.kind not in ("item", "paragraph"):
             continue
         if cb.kind == "warnings":
-            sentences = _sentences_with_continuations(block.text)
+            text = _substance(block.text)
+            if not text:
+                continue
+            sentences = _sentences_with_continuations(text)
             separate = len(sentences) > 1 and all(is_warning_sentence(s) for s in sentences)
             if block.kind == "item" or (len(sentences) <= _MAX_SENTENCES_AS_ONE and not separate):
                 # a precaution and its explanation stay one warning; sentences that each warn
                 # on their own ("Caution is ... . Caution is also ...") are several
-                add(_with_label(cb), cb)
+                add(_with_label(cb, text), cb, _MIN_ITEM_WORDS if block.kind == "item" else _MIN_WORDS)
             else:
                 for sentence in sentences:
                     add(sentence, cb)
@@ -82,9 +136,9 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
             continue  # a listed effect; a whole sentence in such a list may still warn
         sentences = _sentences_with_continuations(block.text)
         if block.kind == "item" and len(sentences) == 1 and is_warning_sentence(block.text):
-            add(_with_label(cb), cb)
+            add(_with_label(cb, block.text), cb)
             continue
         for sentence in sentences:
-            if is_warning_sentence(sentence):
+            if is_warning_sentence(sentence) and not is_statistic(sentence):
                 add(sentence, cb)
     return records
