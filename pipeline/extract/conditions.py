@@ -43,7 +43,7 @@ _STRONG = re.compile(
     re.I,
 )
 _WEAK = re.compile(
-    r"\b(?:manage|manages|managing|suffer|suffers|suffering\s+from|suffer\s+from|"
+    r"\b(?:manage|manages|managing|(?:suffer|suffers|suffering)(?:\s+from)?|"
     r"(?:improves?|improved|improving|relieves?|relieved|eases?|alleviates?|"
     r"helps?\s+(?:with|manage|control|treat|relieve|reduce))"
     r")\s+",
