@@ -174,6 +174,14 @@ def _looks_like_heading(block: Block) -> bool:
     return hc.kind is not None or hc.category is not None
 
 
+_BULLETED = re.compile(r"^[•·▪◦‣●○■□►▸✓✔☑➤➢→*-]\s")
+
+
+def _names_a_section(text: str) -> bool:
+    hc = classify_heading(text)
+    return hc.kind is not None and not hc.weak
+
+
 _SHORT_LINE_WORDS = 8
 _SHORT_LINE_CHARS = 80
 _MIN_LINE_RUN = 3
@@ -194,7 +202,10 @@ def _promote(blocks: Sequence[Block]) -> list[Block]:
             block.kind == "paragraph" and block.text.endswith(":") and len(block.text) <= 160
             and i + 1 < len(blocks) and blocks[i + 1].kind == "item"
         )
-        line = block.kind == "paragraph" or (block.kind == "item" and block.source == "br")
+        # a line broken off with <br> is a heading when it names a section ("Safety
+        # information"); a bulleted line, or one that only names a category, is an item
+        line = block.kind == "paragraph" or (block.kind == "item" and block.source == "br" and (
+            not _BULLETED.match(block.text) and _names_a_section(block.text)))
         if introduces_list:
             # a sentence that introduces a list nests under the heading before it
             source = "lead-in" if len(block.text.split()) > 6 else "line"

@@ -31,6 +31,32 @@ _AS_OBJECT = re.compile(
     r"(?:[\w-]+\s+){0,2}$",
     re.I,
 )
+_ABBREVIATION = re.compile(
+    r"(?P<words>(?:[^\W\d_][\w'’-]*[\s/]+){1,8}?[^\W\d_][\w'’-]*)\s*\(\s*(?P<abbr>[A-Z][A-Za-z0-9]{1,7})\s*\)")
+
+
+def _long_form(abbr: str, words: str) -> str | None:
+    """The words an abbreviation stands for (Schwartz and Hearst's match): its letters, from
+    the last, found in order in the words before it, the first one starting a word."""
+    s_i, l_i = len(abbr) - 1, len(words) - 1
+    while s_i >= 0:
+        c = abbr[s_i].lower()
+        if not c.isalnum():
+            s_i -= 1
+            continue
+        while l_i >= 0 and (words[l_i].lower() != c
+                            or (s_i == 0 and l_i > 0 and words[l_i - 1].isalnum())):
+            l_i -= 1
+        if l_i < 0:
+            return None
+        l_i -= 1
+        s_i -= 1
+    start = max(words.rfind(" ", 0, l_i + 1), words.rfind("/", 0, l_i + 1)) + 1
+    long_form = words[start:].strip()
+    n = len(long_form.split())
+    return long_form if 0 < n <= min(len(abbr) + 5, 2 * len(abbr)) and long_form.lower() != abbr.lower() else None
+
+
 _OF_DRUG = re.compile(r"^[\d.,\s–-]*[^\W\d_][\w/%²µμ.]*\s+(?:of|de|di|von)\s+$", re.I)
 
 
@@ -74,6 +100,7 @@ class PageContext:
     source: str
     rejects: list[Reject] = field(default_factory=list)
     _mentions: dict[str, list[DrugMention]] = field(default_factory=dict, repr=False)
+    _abbreviations: dict[str, str] | None = field(default=None, repr=False)
 
     def make(self, model: type[M], **fields: Any) -> M | None:
         """Build a validated record; an invalid one becomes a reject of this page."""
@@ -104,6 +131,29 @@ class PageContext:
         if after:
             return after[0].generic
         return self._drug_of_block(block)
+
+    def abbreviations(self) -> dict[str, str]:
+        """The page's own abbreviations, "ILD" -> "interstitial lung disease", from where it
+        defines them ("Interstitial Lung Disease (ILD)"), found once per page."""
+        if self._abbreviations is None:
+            found: dict[str, str] = {}
+            for cb in self.blocks:
+                for m in _ABBREVIATION.finditer(cb.block.text):
+                    long_form = _long_form(m.group("abbr"), m.group("words"))
+                    if long_form:
+                        found.setdefault(m.group("abbr"), long_form.lower())
+            self._abbreviations = found
+        return self._abbreviations
+
+    def other_class_subject(self, text: str, pos: int) -> bool:
+        """Whether a statement at ``pos`` has another drug class as its subject ("Thiazide and
+        loop diuretics cause hypokalemia" on a digoxin page): its effects are that class's."""
+        own = lexicon().drug_class(self.primary) if self.primary else None
+        clause = max(text.rfind(c, 0, pos) for c in ".;:!?") + 1
+        for mention in lexicon().find_classes(text[clause:pos]):
+            if mention.start <= 3 and mention.drug_class != own and self.primary:
+                return not any(m.generic == self.primary for m in self.mentions(text[clause:pos]))
+        return False
 
     def effect_drug(self, text: str, pos: int, block: Classified) -> str | None:
         """The drug an effect named at ``pos`` is stated about: the subject of its statement.

@@ -63,7 +63,8 @@ _TRAILING_CLAUSE = re.compile(
     r"due to|because of|caused by|at high doses|in (?:some|rare) cases|"
     r"in (?:men|women|children|adults|the elderly|elderly patients|older adults|some people|"
     r"some patients|people|patients|those|type [12] diabetics|diabetics)|"
-    r"with (?:long[- ]term|prolonged|chronic|high[- ]dose|regular|continued) (?:use|treatment|therapy))"
+    r"with (?:long[- ]term|prolonged|chronic|high[- ]dose|regular|continued) (?:use|treatment|therapy)|"
+    r"with (?:\w+\s+){0,2}(?:use|usage|doses?|dosing|leaves|intake|food|alcohol|therapy|treatment))"
     r"\b.*$",
     re.I,
 )
@@ -74,6 +75,8 @@ _REPORTING_VERB = re.compile(
     re.I,
 )
 _SUBJECT = re.compile(r"^(?:your|you)\s+", re.I)
+_RISK_OF = re.compile(r"^(?:(?:a|an|the)\s+)?(?:(?:possible|potential|increased|higher|small|rare|slight)\s+)?"
+                      r"risks?\s+(?:of|for)\s+", re.I)
 _FEELING = re.compile(r"^(?:feeling|feel|being|becoming|getting)\s+(?P<adj>[^\W\d_]+)$", re.I)
 _INNER_GLOSS = re.compile(r"\s*\([^()]*\)\s*")
 _COLLECTIVE = re.compile(
@@ -112,15 +115,27 @@ def trim_term(term: str) -> str:
     if _LEADING_CLAUSE.match(term):
         return ""  # "when standing up" is the circumstance of the previous term
     term = _TRAILING_CLAUSE.sub("", term).strip()
-    term = _REPORTING_VERB.sub("", term)
+    term = _REPORTING_VERB.sub("", _RISK_OF.sub("", term))
     if len(term.split()) > 2:
         term = _SUBJECT.sub("", term)  # "your skin turns yellow"
     return term.strip()
 
 
+_RETAINING = re.compile(r"^retaining\s+(?:(?:extra|excess|more)\s+)?(\w+)$", re.I)
+_COMPARATIVE = {"faster": "fast", "slower": "slow", "higher": "high", "lower": "low",
+                "stronger": "strong", "weaker": "weak"}
+
+
 def nominalize(term: str) -> str:
-    """The effect as a noun when the page wrote a state: "feeling dizzy" -> "dizziness",
-    when the lexicon knows that noun; else the term as it is."""
+    """The effect as a noun when the page wrote a state or an act: "feeling dizzy" ->
+    "dizziness" (when the lexicon knows that noun), "retaining extra fluid" -> "fluid
+    retention", "a faster heart rate" -> "fast heart rate"; else the term as it is."""
+    retaining = _RETAINING.match(term)
+    if retaining:
+        return f"{retaining.group(1)} retention"
+    words = term.split()
+    if len(words) >= 2 and words[0] in _COMPARATIVE:
+        term = " ".join([_COMPARATIVE[words[0]], *words[1:]])
     m = _FEELING.match(term)
     if m:
         adj = m.group("adj").lower()
@@ -355,8 +370,12 @@ def read_item(text: str, label: str | None, category_of: CategoryOf) -> ItemRead
             if known_effect(outer_name) and not _COLLECTIVE.search(outer_name):
                 return ItemReading(_terms_of(outer))
             return ItemReading(_terms_of(outer) + inner_terms)
-        if len(inner_terms) == 1 and known_effect(inner_terms[0]) and not known_effect(outer_name):
+        outer_terms = _terms_of(outer)
+        if len(inner_terms) == 1 and known_effect(inner_terms[0]) and len(outer_terms) == 1 and (
+                not known_effect(outer_name)):
             return ItemReading(inner_terms)  # "Feeling sick (nausea)": the effect's name
+        if len(inner_terms) == 1 and len(outer_terms) > 1:
+            return ItemReading(outer_terms + inner_terms)  # "Muscle pain or weakness (myopathy)"
         if _effect_phrase(outer):
             return ItemReading(_terms_of(outer))  # "Pancreatitis (inflammation of the pancreas)"
     head = _DASH_HEAD.match(text) or _APPOSITIVE.match(text) or _COMMA_HEAD.match(text)

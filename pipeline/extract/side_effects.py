@@ -235,7 +235,8 @@ class _Collector:
             return False
         if category == "unspecified" and _GRAVE.match(term):
             category = "serious"  # "can cause severe birth defects": the page calls it severe
-        normalized, canonical = term_fields(term)
+        spelled = self.ctx.abbreviations().get(term)  # "ILD" where the page defined it
+        normalized, canonical = term_fields(spelled or term)
         key = (drug, canonical, category)
         if key in self.seen:
             return True
@@ -392,8 +393,8 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool,
                     or ("serious" if cb.kind == "warnings" else "unspecified"))
         drug = col.ctx.effect_drug(sentence, start, cb)
         terms = [trim_term(t) for t in share_words(parts)]
-        if _INTERACTION.search(prefix[-_CUE_REACH:]):
-            continue  # what a combination causes is an interaction's risk, a warning
+        if _INTERACTION.search(prefix[-_CUE_REACH:]) or col.ctx.other_class_subject(sentence, start):
+            continue  # what a combination or another class causes is not this drug's effect
         for t in _accept(terms, strong or topic or _subject_is_the_drug(prefix, col.ctx)):
             if col.add(t, category, sentence, drug, cb):
                 taken.add(t.lower())
@@ -404,7 +405,15 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool,
             before = sentence[: mention.start]
             if _negated(before) or _PATIENT_CONTEXT.search(before):
                 continue  # "in people with kidney problems" is who, not what happens
-            if _of_the_illness(sentence, mention.start) or _inside_taken(mention.text, taken):
+            if _of_the_illness(sentence, mention.start):
+                continue
+            if _inside_taken(mention.text, taken):
+                category = (_categories().nearest(sentence, mention.start) or cb.category
+                            or "unspecified")
+                drug = col.ctx.effect_drug(sentence, mention.start, cb)
+                for term in _bracketed_list(sentence, mention.end):  # "reactions (pits, bumps)"
+                    if term.lower() not in taken and col.add(term, category, sentence, drug, cb):
+                        taken.add(term.lower())
                 continue
             if c.se_noun.fullmatch(mention.text) and _OPENER.match(sentence[mention.end:]):
                 continue  # "withdrawal symptoms such as ..." introduces the effects
@@ -415,6 +424,8 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool,
             last = mention
             category = (_categories().nearest(sentence, mention.start) or cb.category
                         or "unspecified")
+            if col.ctx.other_class_subject(sentence, mention.start):
+                continue
             drug = col.ctx.effect_drug(sentence, mention.start, cb)
             glossed = _gloss(sentence, mention.start, mention.end)
             if glossed is not None:
@@ -601,7 +612,18 @@ def _heads_a_risk(blocks: list[Classified], index: int) -> bool:
             valid_term(t) and effect_like(t) for t in terms):
         return False
     following = next((b.block for b in blocks[index + 1:] if b.block.kind != "heading"), None)
-    return following is not None and bool(_HARM_CUE.search(following.text[:300]))
+    if following is None or not _HARM_CUE.search(following.text[:300]):
+        return False
+    # "Hepatic impairment" over "... in patients with severe hepatic impairment": who, not what
+    first = re.escape(terms[0].split()[-1])
+    return not re.search(rf"(?:patients|people|those|adults|children|women|men) with (?:\w+\s+){{0,3}}{first}",
+                         following.text, re.I)
+
+
+def _names_a_drug(ctx: PageContext, text: str) -> bool:
+    """An item that starts with a drug or a class names what interacts, not an effect
+    ("Thiazide/loop diuretics — raise the risk")."""
+    return bool(ctx.mentions(text) or drug_lexicon().find_classes(text))
 
 
 def _names_an_effect(cb: Classified) -> bool:
@@ -674,8 +696,8 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
         if as_item and (se_section or cue_only):
             if cue_only and block.list_id not in plausible_lists:
                 pass  # a cue such as "call your doctor" alone: only lists of known effects
-            elif shapes.get(index, "term") in ("term", "prose") and not (
-                    ctx.mentions(block.label or block.text.split(" ", 3)[0])):
+            elif shapes.get(index, "term") in ("term", "prose") and not _names_a_drug(
+                    ctx, block.label or " ".join(block.text.split()[:3])):
                 # an item naming a drug ("Thiazide diuretics — raise the risk") is about it
                 reading = read_item(block.text, block.label, _categories().find)
                 cue = reading.cue or _categories().find(block.extra.get("frequency", ""))
