@@ -253,11 +253,13 @@ def _heading_class(block: Block, stack: Sequence[_Entry], title_norm: str,
     elif hc.kind is None and block.source in _TABLE_SOURCES:
         return HeadingClass("table", hc.category)  # a column name does not extend a section
     parent = _effective_kind(stack)
-    if block.source in _LEAD_SOURCES or hc.kind is None or hc.weak:
-        # a lead-in is classified by what it introduces, wherever it stands
-        if (hc.category in _HARM_CATEGORIES and hc.kind in (None, "warnings", "safety", *NEUTRAL)) or ((
-                hc.kind in (None, *NEUTRAL) or hc.weak) and introduces_effects(block.text)):
-            return HeadingClass("side_effects", hc.category, hc.named)
+    lead = block.source in _LEAD_SOURCES
+    if (lead or hc.kind is None or hc.weak) and (
+            # a lead-in is classified by what it introduces, wherever it stands
+            (hc.category in _HARM_CATEGORIES and hc.kind in (None, "warnings", "safety", *NEUTRAL))
+            or (hc.kind in (None, *NEUTRAL) or hc.weak or (lead and hc.kind in ("warnings", "safety")))
+            and introduces_effects(block.text)):
+        return HeadingClass("side_effects", hc.category, hc.named)
     if parent in CONTENT_KINDS and hc.kind not in (None, parent) and (
             hc.weak or hc.kind in _WEAK_KINDS):
         hc = HeadingClass(None, hc.category, hc.named)  # a detail of the section it is in

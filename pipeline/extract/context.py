@@ -35,6 +35,9 @@ _ABBREVIATION = re.compile(
     r"(?P<words>(?:[^\W\d_][\w'’-]*[\s/]+){1,8}?[^\W\d_][\w'’-]*)\s*\(\s*(?P<abbr>[A-Z][A-Za-z0-9]{1,7})\s*\)")
 
 
+_GLOSSARY = re.compile(r"\b(?P<abbr>[A-Z][A-Za-z0-9]{1,7})\s*=\s*(?P<words>[A-Za-z][\w' -]{2,60}?)(?=\s*[;.,]|$)")
+
+
 def _long_form(abbr: str, words: str) -> str | None:
     """The words an abbreviation stands for (Schwartz and Hearst's match): its letters, from
     the last, found in order in the words before it, the first one starting a word."""
@@ -142,6 +145,9 @@ class PageContext:
                     long_form = _long_form(m.group("abbr"), m.group("words"))
                     if long_form:
                         found.setdefault(m.group("abbr"), long_form.lower())
+                for m in _GLOSSARY.finditer(cb.block.text):  # "ILD=interstitial lung disease;"
+                    if _long_form(m.group("abbr"), m.group("words")):
+                        found.setdefault(m.group("abbr"), m.group("words").strip().lower())
             self._abbreviations = found
         return self._abbreviations
 

@@ -75,6 +75,8 @@ _REPORTING_VERB = re.compile(
     re.I,
 )
 _SUBJECT = re.compile(r"^(?:your|you)\s+", re.I)
+# a laboratory threshold after the finding: "elevations of AST >5x the upper limit of normal"
+_THRESHOLD = re.compile(r"\s*(?:[<>≥≤]|more than|greater than|above)\s*\d.*$", re.I)
 _RISK_OF = re.compile(r"^(?:(?:a|an|the)\s+)?(?:(?:possible|potential|increased|higher|small|rare|slight)\s+)?"
                       r"risks?\s+(?:of|for)\s+", re.I)
 _FEELING = re.compile(r"^(?:feeling|feel|being|becoming|getting)\s+(?P<adj>[^\W\d_]+)$", re.I)
@@ -114,13 +116,14 @@ def trim_term(term: str) -> str:
     term = _HEDGE.sub("", clean_term(term))
     if _LEADING_CLAUSE.match(term):
         return ""  # "when standing up" is the circumstance of the previous term
-    term = _TRAILING_CLAUSE.sub("", term).strip()
+    term = _TRAILING_CLAUSE.sub("", _THRESHOLD.sub("", term)).strip()
     term = _REPORTING_VERB.sub("", _RISK_OF.sub("", term))
     if len(term.split()) > 2:
         term = _SUBJECT.sub("", term)  # "your skin turns yellow"
     return term.strip()
 
 
+_ELEVATION_OF = re.compile(r"^(elevations?|increases?)\s+(?:of|in)\s+(.+)$", re.I)
 _RETAINING = re.compile(r"^retaining\s+(?:(?:extra|excess|more)\s+)?(\w+)$", re.I)
 _COMPARATIVE = {"faster": "fast", "slower": "slow", "higher": "high", "lower": "low",
                 "stronger": "strong", "weaker": "weak"}
@@ -133,6 +136,9 @@ def nominalize(term: str) -> str:
     retaining = _RETAINING.match(term)
     if retaining:
         return f"{retaining.group(1)} retention"
+    raised = _ELEVATION_OF.match(term)
+    if raised:
+        return f"{'elevated' if raised.group(1).startswith('elevation') else 'increased'} {raised.group(2)}"
     words = term.split()
     if len(words) >= 2 and words[0] in _COMPARATIVE:
         term = " ".join([_COMPARATIVE[words[0]], *words[1:]])
@@ -155,8 +161,8 @@ def term_fields(term: str) -> tuple[str, str]:
     return normalized, normalize_side_effect(normalized).lower() or normalized
 
 
-_SEVERITY = re.compile(r"^(?:severe|serious|mild|moderate|significant|marked|sudden|possible)\s+",
-                       re.I)
+_SEVERITY = re.compile(r"^(?:severe|serious|mild|moderate|significant|marked|sudden|possible|"
+                       r"symptomatic|clinically significant)\s+", re.I)
 
 
 def known_effect(term: str) -> bool:
@@ -213,7 +219,7 @@ def effect_like(term: str) -> bool:
     words = [w for w in words if w]
     if not words:
         return False
-    head = words[-1]
+    head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]  # "loss of appetite"
     lex = _head_words()
     if head in lex.document or head.endswith("ly") or all(w in lex.document for w in words):
         return False

@@ -92,6 +92,7 @@ _PASSIVE = re.compile(r"\s+by\b", re.I)
 _SIGNS_OF_IT = re.compile(r"\b(?:look out for|watch (?:out )?for|signs (?:of|include|are)|"
                           r"symptoms (?:of|include|are)|such signs as)\b", re.I)
 _INTERACTIONS = re.compile(r"\binteract", re.I)
+_SIGNS_LIST = re.compile(r"\b(?:signs|symptoms)\s+of\s+(?=[^,.;]{1,40},)", re.I)
 _INCLUDING = re.compile(r",?\s+(?:including|such as|e\.g\.)\s+", re.I)
 _SYMPTOMS_OF = re.compile(r"^\s+of\s+((?:[\w'-]+\s*){1,4})", re.I)
 _ADVERSE_OF = re.compile(r"overdose|overdosage|withdrawal|toxicity|too much|allergic|reaction|"
@@ -121,6 +122,8 @@ _POST_CUE = re.compile(
     r"reported))\b",
     re.I,
 )
+# "Of 405 patients, elevations of AST occurred": the setting before the effects
+_SETTING = re.compile(r"^(?:(?:of|in|among|across|during)\s[^,]{1,60},\s*|and\s+)", re.I)
 _POST_LEAD = re.compile(
     r"^(?:(?:rare|rarely|occasionally|in rare cases|very rarely|sometimes|also|however|cases of|"
     r"reports of|instances of|episodes of|[\w\s]{0,30}?:)[\s,]+)+", re.I)
@@ -220,6 +223,7 @@ def _negated(prefix: str, verb: str = "") -> bool:
     return modal is None or bool(_COMPLEMENT.search(window, last.end(), modal.start()))
 
 
+_WORD_OR_SLASH = re.compile(r"[\w-]+")
 _GRAVE = re.compile(r"^(?:severe|serious|life-threatening|fatal)\s", re.I)
 
 
@@ -229,13 +233,22 @@ class _Collector:
     records: list[SideEffect]
     seen: set[tuple[str | None, str, str]]
 
+    def spelled_out(self, term: str) -> str:
+        """The term with the page's own abbreviations written out ("ILD", "CPK elevation")."""
+        found = self.ctx.abbreviations()
+        if not found:
+            return term
+        # terms arrive lower-cased; an abbreviation the page defined is no word of its own
+        folded = {k.lower(): v for k, v in found.items()}
+        return _WORD_OR_SLASH.sub(lambda m: folded.get(m.group(0).lower(), m.group(0)), term)
+
     def add(self, term: str, category: str, text: str, drug: str | None, cb: Classified) -> bool:
+        spelled = trim_term(self.spelled_out(term))
         term = trim_term(term)
         if not valid_term(term):
             return False
         if category == "unspecified" and _GRAVE.match(term):
             category = "serious"  # "can cause severe birth defects": the page calls it severe
-        spelled = self.ctx.abbreviations().get(term)  # "ILD" where the page defined it
         normalized, canonical = term_fields(spelled or term)
         key = (drug, canonical, category)
         if key in self.seen:
@@ -325,8 +338,8 @@ def _post_listed(sentence: str, cb: Classified, col: _Collector, in_section: boo
     """ "Acute kidney injury and worsening of kidney disease have been reported": the effects
     stand before the verb that reports them."""
     for m in _POST_CUE.finditer(sentence):
-        start = max(sentence.rfind(sep, 0, m.start()) for sep in (":", ";", "—", "–", ". ")) + 1
-        subject = _POST_LEAD.sub("", sentence[start : m.start()].strip())
+        start = max(sentence.rfind(sep, 0, m.start()) for sep in (":", ";", "—", "–", ". ", ", and ")) + 1
+        subject = _POST_LEAD.sub("", _SETTING.sub("", sentence[start : m.start()].strip()))
         if not subject or _negated(sentence[: m.start()]) or col.ctx.mentions(subject):
             continue
         terms = [t for t in list_terms(subject) if t]
@@ -366,6 +379,10 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool,
         if m.group(0).lower() in ("symptoms", "signs") and of and not _ADVERSE_OF.search(of.group(1)):
             continue  # "symptoms of an underactive thyroid, such as ..." are the illness's
         anchors.append((m.start(), m.end() + om.end(), True))
+    for m in _SIGNS_LIST.finditer(sentence):
+        # "be vigilant for signs of confusion, agitation, or disorientation": the signs listed
+        if len(split_terms(_list_after(sentence, m.end()))) >= 2:
+            anchors.append((m.start(), m.end(), True))
     for m in c.cause.finditer(sentence):
         if _PASSIVE.match(sentence, m.end()) or interactions:
             continue  # "caused by dehydration" names the cause; a combination's risks are warnings
@@ -605,7 +622,7 @@ def _heads_a_risk(blocks: list[Classified], index: int) -> bool:
         return False
     text = bare(block.text)
     own = classify_heading(text)
-    if (own.kind is not None and not own.weak) or text.endswith("?"):
+    if (own.kind is not None and not own.weak) or text.endswith("?") or drug_lexicon().find(text):
         return False
     terms = list_terms(text)
     if not terms or len(text.split()) > _MAX_HEADING_TERM_WORDS or not all(
@@ -678,10 +695,12 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
                     if col.add(term, heading_category, block.text, drug, cb):
                         described = block.text
             continue
-        if described is not None and cb.heading == described and block.kind == "paragraph":
-            # the text under an effect's heading describes it ("Due to dry nasal passages")
+        if described is not None and cb.heading == described and (
+                block.kind == "paragraph" or cb.kind in _RISK_KINDS):
+            # the text under an effect's heading describes it ("Due to dry nasal passages");
+            # under a warning's, it may name related findings ("elevations of ALT occurred")
             for sentence in split_sentences(block.text):
-                _prose(sentence, cb, col, False)
+                _prose(sentence, cb, col, False, harm_topic=cb.kind in _RISK_KINDS)
             continue
         if cb.kind in _RISK_KINDS and block.kind in ("item", "paragraph") and block.label and (
                 block.source != "td" and _names_a_risk(block.label, block.text)):
