@@ -255,8 +255,10 @@ def _heading_class(block: Block, stack: Sequence[_Entry], title_norm: str,
     parent = _effective_kind(stack)
     lead = block.source in _LEAD_SOURCES
     if (lead or hc.kind is None or hc.weak) and (
-            # a lead-in is classified by what it introduces, wherever it stands
-            (hc.category in _HARM_CATEGORIES and hc.kind in (None, "warnings", "safety", *NEUTRAL))
+            # a lead-in is classified by what it introduces, wherever it stands; under a
+            # warning, "Severe myalgia" names the risk the warning is about
+            (hc.category in _HARM_CATEGORIES and hc.kind in (None, "warnings", "safety", *NEUTRAL)
+             and not (parent == "warnings" and hc.kind is None and hc.category == "serious"))
             or (hc.kind in (None, *NEUTRAL) or hc.weak or (lead and hc.kind in ("warnings", "safety")))
             and introduces_effects(block.text)):
         return HeadingClass("side_effects", hc.category, hc.named)

@@ -29,6 +29,7 @@ from pipeline.extract.conditions import extract_conditions
 from pipeline.extract.context import PageContext
 from pipeline.extract.doses import extract_doses
 from pipeline.extract.drug import primary_drug
+from pipeline.extract.effect_terms import effect_like
 from pipeline.extract.metadata import Metadata, extract_metadata
 from pipeline.extract.side_effects import extract_side_effects
 from pipeline.extract.warnings import extract_warnings
@@ -82,7 +83,9 @@ def _names_drug(text: str) -> bool:
 
 
 def _single_drug(text: str) -> str | None:
-    names = {m.generic for m in lexicon().find(text)}
+    """The one drug a heading names, if any; a name inside an effect's ("Creatine
+    phosphokinase elevation", "Vitamin B12 deficiency") names no drug."""
+    names = {m.generic for m in lexicon().find(text) if not effect_like(text[m.start:].strip())}
     return names.pop() if len(names) == 1 else None
 
 

@@ -53,8 +53,10 @@ _VERBISH = re.compile(
     r"do|does|did|take|taking|tell|call|go away|goes away)\b",
     re.I,
 )
-_HEDGE = re.compile(r"^(?:clinically (?:significant|relevant|important)|potentially|possibly)\s+",
-                    re.I)  # how sure the page is, not what the effect is
+# how sure or how often the page says it is, not what the effect is
+_HEDGE = re.compile(r"^(?:clinically (?:significant|relevant|important)|potentially|possibly|rare|"
+                    r"uncommon|infrequent|frequent|common)\s+", re.I)
+_RISK_TAIL = re.compile(r"\s+risks?$", re.I)  # "bleeding risk" is a risk of bleeding
 _LEADING_CLAUSE = re.compile(
     r"^(?:when|while|if|after|during|especially|which|that|even|usually|due to|because|as a result|"
     r"in trials|in studies|compared)\b", re.I)
@@ -63,6 +65,7 @@ _TRAILING_CLAUSE = re.compile(
     r"due to|because of|caused by|at high doses|in (?:some|rare) cases|"
     r"in (?:men|women|children|adults|the elderly|elderly patients|older adults|some people|"
     r"some patients|people|patients|those|type [12] diabetics|diabetics)|"
+    r"in [\w-]+(?:\s[\w-]+)? (?:patients|people|clients|users|individuals|adults|children|women|men)|"
     r"with (?:long[- ]term|prolonged|chronic|high[- ]dose|regular|continued) (?:use|treatment|therapy)|"
     r"with (?:\w+\s+){0,2}(?:use|usage|doses?|dosing|leaves|intake|food|alcohol|therapy|treatment))"
     r"\b.*$",
@@ -116,7 +119,7 @@ def trim_term(term: str) -> str:
     term = _HEDGE.sub("", clean_term(term))
     if _LEADING_CLAUSE.match(term):
         return ""  # "when standing up" is the circumstance of the previous term
-    term = _TRAILING_CLAUSE.sub("", _THRESHOLD.sub("", term)).strip()
+    term = _RISK_TAIL.sub("", _TRAILING_CLAUSE.sub("", _THRESHOLD.sub("", term))).strip()
     term = _REPORTING_VERB.sub("", _RISK_OF.sub("", term))
     if len(term.split()) > 2:
         term = _SUBJECT.sub("", term)  # "your skin turns yellow"
@@ -298,6 +301,7 @@ def _terms_of(text: str) -> list[str]:
     """The terms of a term-shaped phrase ("have abdominal (tummy) pain" -> abdominal pain)."""
     if shape(text) != "term":
         return []
+    text = _GLOSSED.sub(_prefer_gloss, text)
     text = _INNER_GLOSS.sub(" ", text).strip() if not text.rstrip(". ").endswith(")") else text
     terms = list_terms(text)
     # every part a name: "Rapid weight loss increases the risk of gallstones and X" is a
@@ -305,6 +309,19 @@ def _terms_of(text: str) -> list[str]:
     if not all(valid_term(t) and not document_words(t) for t in terms):
         return []
     return terms
+
+
+_GLOSSED = re.compile(r"([^\W\d_][\w-]*)\s*\(([^()]{3,40})\)")
+_MEDICAL = re.compile(r"(?:emia|aemia|itis|osis|edema|oedema|algia|pathy|ence|ia)$", re.I)
+
+
+def _prefer_gloss(m: re.Match[str]) -> str:
+    """ "swelling (angioedema)": where a lay word is glossed by the medical term, the term."""
+    word, gloss = m.group(1), m.group(2).strip()
+    if (len(gloss.split()) == 1 and known_effect(gloss) and _MEDICAL.search(gloss)
+            and not _MEDICAL.search(word)):
+        return gloss
+    return m.group(0)
 
 
 def _specific(label: str, rest: str) -> str:
@@ -380,7 +397,7 @@ def read_item(text: str, label: str | None, category_of: CategoryOf) -> ItemRead
         if len(inner_terms) == 1 and known_effect(inner_terms[0]) and len(outer_terms) == 1 and (
                 not known_effect(outer_name)):
             return ItemReading(inner_terms)  # "Feeling sick (nausea)": the effect's name
-        if len(inner_terms) == 1 and len(outer_terms) > 1:
+        if len(inner_terms) == 1 and len(outer_terms) > 1 and effect_like(inner_terms[0]):
             return ItemReading(outer_terms + inner_terms)  # "Muscle pain or weakness (myopathy)"
         if _effect_phrase(outer):
             return ItemReading(_terms_of(outer))  # "Pancreatitis (inflammation of the pancreas)"

@@ -92,6 +92,13 @@ _PASSIVE = re.compile(r"\s+by\b", re.I)
 _SIGNS_OF_IT = re.compile(r"\b(?:look out for|watch (?:out )?for|signs (?:of|include|are)|"
                           r"symptoms (?:of|include|are)|such signs as)\b", re.I)
 _INTERACTIONS = re.compile(r"\binteract", re.I)
+# "Three patients with grade 3 elevations had drug-induced liver injury"
+_PATIENTS_HAD = re.compile(r"\b(?:patients|people|participants|subjects)\b[^.;:]{0,60}?\b(?:had|developed)\s+",
+                           re.I)
+_GAIN = re.compile(r"^\s*(?:(?:a|an|the|some|significant|great|better)\s+)*(?:relief|improvement|"
+                   r"reduction|benefits?|better|fewer|less|weight loss)\b", re.I)
+_RELIEF = re.compile(r"\b(?:relie\w*|reduc\w*|treat\w*|improv\w*|help\w*|manag\w*|control\w*|eas\w*)\b",
+                     re.I)
 _SIGNS_LIST = re.compile(r"\b(?:signs|symptoms)\s+of\s+(?=[^,.;]{1,40},)", re.I)
 _INCLUDING = re.compile(r",?\s+(?:including|such as|e\.g\.)\s+", re.I)
 _SYMPTOMS_OF = re.compile(r"^\s+of\s+((?:[\w'-]+\s*){1,4})", re.I)
@@ -124,6 +131,8 @@ _POST_CUE = re.compile(
 )
 # "Of 405 patients, elevations of AST occurred": the setting before the effects
 _SETTING = re.compile(r"^(?:(?:of|in|among|across|during)\s[^,]{1,60},\s*|and\s+)", re.I)
+_ACTION = re.compile(r"^(?:dose|doses|dosage|dosing|treatment|therapy|discontinuation|interruption|"
+                     r"hospitali[sz]ation|withdrawal of)\b", re.I)
 _POST_LEAD = re.compile(
     r"^(?:(?:rare|rarely|occasionally|in rare cases|very rarely|sometimes|also|however|cases of|"
     r"reports of|instances of|episodes of|[\w\s]{0,30}?:)[\s,]+)+", re.I)
@@ -223,7 +232,6 @@ def _negated(prefix: str, verb: str = "") -> bool:
     return modal is None or bool(_COMPLEMENT.search(window, last.end(), modal.start()))
 
 
-_WORD_OR_SLASH = re.compile(r"[\w-]+")
 _GRAVE = re.compile(r"^(?:severe|serious|life-threatening|fatal)\s", re.I)
 
 
@@ -233,14 +241,19 @@ class _Collector:
     records: list[SideEffect]
     seen: set[tuple[str | None, str, str]]
 
+    def block_terms(self, cb: Classified) -> set[str]:
+        """The terms already recorded from a block's section (for mentions inside them)."""
+        return {r.term.lower() for r in self.records if r.section == cb.heading}
+
     def spelled_out(self, term: str) -> str:
         """The term with the page's own abbreviations written out ("ILD", "CPK elevation")."""
         found = self.ctx.abbreviations()
         if not found:
             return term
-        # terms arrive lower-cased; an abbreviation the page defined is no word of its own
+        # terms arrive lower-cased; an abbreviation the page defined is no word of its own.
+        # Only a whole term is spelled out: "elevated ALT" is how readers name that finding
         folded = {k.lower(): v for k, v in found.items()}
-        return _WORD_OR_SLASH.sub(lambda m: folded.get(m.group(0).lower(), m.group(0)), term)
+        return folded.get(term.strip().lower(), term)
 
     def add(self, term: str, category: str, text: str, drug: str | None, cb: Classified) -> bool:
         spelled = trim_term(self.spelled_out(term))
@@ -340,8 +353,9 @@ def _post_listed(sentence: str, cb: Classified, col: _Collector, in_section: boo
     for m in _POST_CUE.finditer(sentence):
         start = max(sentence.rfind(sep, 0, m.start()) for sep in (":", ";", "—", "–", ". ", ", and ")) + 1
         subject = _POST_LEAD.sub("", _SETTING.sub("", sentence[start : m.start()].strip()))
-        if not subject or _negated(sentence[: m.start()]) or col.ctx.mentions(subject):
-            continue
+        if (not subject or _negated(sentence[: m.start()]) or col.ctx.mentions(subject)
+                or _INTERACTION.search(sentence) or _ACTION.match(subject)):
+            continue  # "Dose modifications for X were required": what was done, not what happened
         terms = [t for t in list_terms(subject) if t]
         accepted = _accept(terms, in_section)
         if not accepted or len(accepted) < len(terms):
@@ -380,10 +394,12 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool,
             continue  # "symptoms of an underactive thyroid, such as ..." are the illness's
         anchors.append((m.start(), m.end() + om.end(), True))
     for m in _SIGNS_LIST.finditer(sentence):
-        # "be vigilant for signs of confusion, agitation, or disorientation": the signs listed
-        if len(split_terms(_list_after(sentence, m.end()))) >= 2:
+        # "be vigilant for signs of confusion, agitation, or disorientation": the signs listed;
+        # "relief from symptoms of anxiety, including ..." names what is treated
+        if len(split_terms(_list_after(sentence, m.end()))) >= 2 and not _RELIEF.search(
+                sentence, max(0, m.start() - 40), m.start()):
             anchors.append((m.start(), m.end(), True))
-    for m in c.cause.finditer(sentence):
+    for m in [*c.cause.finditer(sentence), *_PATIENTS_HAD.finditer(sentence)]:
         if _PASSIVE.match(sentence, m.end()) or interactions:
             continue  # "caused by dehydration" names the cause; a combination's risks are warnings
         anchors.append((m.start(), m.end(), False))
@@ -391,7 +407,8 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool,
         # "hepatotoxicity, including liver failure": in a contraindication the same shape names
         # the patient's conditions, so only where harms are the topic
         more = _INCLUDING.match(sentence, mention.end)
-        if more and not _negated(sentence[: mention.start]) and not c.se_noun.fullmatch(mention.text):
+        if (more and not _negated(sentence[: mention.start]) and not c.se_noun.fullmatch(mention.text)
+                and not _INTERACTION.search(sentence)):
             anchors.append((mention.start, more.end(), True))
             named = (_categories().find(sentence[max(0, mention.end - _CUE_REACH): mention.end])
                      or cb.category or "unspecified")
@@ -403,6 +420,8 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool,
         if _negated(prefix, "" if strong else sentence[start:list_start]):
             continue
         listing = _CAUSE_OR.sub("", _list_after(sentence, list_start))
+        if _GAIN.match(listing):
+            continue  # "may experience relief from symptoms of anxiety": a benefit
         parts = split_terms(listing)
         if not strong and parts and c.se_noun.search(parts[0]) and not known_effect(parts[0]):
             continue  # "may experience serious side effects, such as ..." is the strong anchor's
@@ -424,7 +443,7 @@ def _prose(sentence: str, cb: Classified, col: _Collector, in_section: bool,
                 continue  # "in people with kidney problems" is who, not what happens
             if _of_the_illness(sentence, mention.start):
                 continue
-            if _inside_taken(mention.text, taken):
+            if _inside_taken(mention.text, taken | col.block_terms(cb)):
                 category = (_categories().nearest(sentence, mention.start) or cb.category
                             or "unspecified")
                 drug = col.ctx.effect_drug(sentence, mention.start, cb)
@@ -477,8 +496,8 @@ def _take(reading: ItemReading, cb: Classified, col: _Collector, category: str, 
 
 
 def _inside_taken(term: str, taken: set[str]) -> bool:
-    """A mention inside a longer term already taken ("fatigue" in "unusual fatigue") is that
-    term, not a second one."""
+    """A mention inside a longer term already taken ("fatigue" in "unusual fatigue",
+    "pain" in "musculoskeletal pain") is that term, not a second one."""
     word = re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)")
     return any(t != term.lower() and word.search(t) for t in taken)
 
@@ -598,6 +617,9 @@ _HARM_CUE = re.compile(
     r"events?|seen in|observed)\b", re.I)
 
 
+# "in patients using certain drugs that are metabolized by CYP450": another drug's effect
+_OTHER_DRUGS = re.compile(r"\b(?:using|taking|receiving) (?:certain|other|some) (?:drugs|medicines|medications)\b",
+                          re.I)
 _WHO = re.compile(r"\b(?:if you have|history of|patients with|people with|those with|anyone with)\b", re.I)
 
 
@@ -608,7 +630,7 @@ def _names_a_risk(label: str, text: str) -> bool:
     if not (valid_term(term) and effect_like(term) and shape(label) == "term"):
         return False
     rest = text[len(label):] if text.startswith(label) else text
-    if _WHO.search(rest[:80]):
+    if _WHO.search(rest[:80]) or _INTERACTION.search(rest) or _OTHER_DRUGS.search(rest):
         return False  # "Kidney disease: tell your doctor if you have it"
     return known_effect(term) or bool(_HARM_CUE.search(rest))
 
