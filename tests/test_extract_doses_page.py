@@ -37,7 +37,7 @@ def page(body: str, h1: str = _DEFAULT_H1, outside: str = "") -> bytes:
 
 
 def d(amount: float, amount_max: float | None = None, unit: str = "mg", *,
-      drug: str = _DEFAULT_DRUG, **fields: Any) -> dict[str, Any]:
+      drug: str | None = _DEFAULT_DRUG, **fields: Any) -> dict[str, Any]:
     """One expected dose: drug, amount, amount_max and unit always, other fields when named."""
     return {"drug": drug, "amount": amount, "amount_max": amount_max, "unit": unit, **fields}
 
@@ -429,6 +429,13 @@ _NOT_DOSES_ON_PAGES = [
         "<h2>Preparation</h2><p>Morphine 10 mg (1 mL) + saline 9 mL gives a 1 mg/mL solution.</p>",
         [d(1, unit="mg/mL", drug="morphine")],
         "Morphine injection",
+    ),
+    # On a page about a class, an amount tied to no drug needs a dosing context of its own.
+    Example(
+        "<h2>A snack while you take them</h2><p>Mix 125 g oats with 200 mL milk.</p>"
+        "<h2>Doses</h2><p>Most are started at 1.25 mg to 5 mg once daily.</p>",
+        [d(1.25, 5, drug=None, frequency_per_day=1)],
+        "Beta blockers: how they compare",
     ),
     Example(
         "<h2>Dosing</h2><p>Dose range 0.5 mg → 2 mg per week (weekly injection)</p>",

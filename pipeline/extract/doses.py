@@ -85,8 +85,20 @@ def _apply_label(m: DoseMention, label: DoseLabel) -> tuple[str, str | None, str
     return kind, per, m.population or label.population
 
 
+def _has_dose_context(m: DoseMention, label: DoseLabel) -> bool:
+    """Something besides a number and a unit says this is a dose: a kind its words state, a
+    frequency, a daily total or rate, a route, a form, a population, "as needed" or a label."""
+    return bool(
+        m.kind_stated or m.frequency_per_day is not None or m.amount_per in ("day", "hour", "minute")
+        or m.route or m.form or m.population or m.as_needed or label.kind or label.population
+        or m.kind not in ("strength", "dose")
+    )
+
+
 def _record(ctx: PageContext, m: DoseMention, drug: str | None, section: str | None,
             label: DoseLabel) -> Dose | None:
+    if drug is None and not _has_dose_context(m, label):
+        return None  # "125 g", "Protein — 12 g": a dose needs a drug or a dosing context
     kind, per, population = _apply_label(m, label)
     return ctx.make(
         Dose,
