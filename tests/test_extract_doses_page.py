@@ -369,6 +369,15 @@ _LABELS_AND_HEADINGS = [
         "<dl><dt>Usual adult dose</dt><dd>900 to 1800 mg a day, split into three doses</dd></dl>",
         [d(900, 1800, amount_per="day", frequency_per_day=3)],
     ),
+    # The dose people stay on keeps the schedule of the dose before it; a step size has none.
+    Example(
+        "<h2>Dosage</h2><p>Start with 0.25 mg once weekly. Increase it by 0.25 mg every month. "
+        "Most people stay on 1 mg.</p>",
+        [d(0.25, drug="semaglutide", kind="starting_dose", frequency_per_day=1 / 7),
+         d(0.25, drug="semaglutide", kind="titration", frequency_per_day=None),
+         d(1, drug="semaglutide", kind="maintenance_dose", frequency_per_day=1 / 7)],
+        "Semaglutide injections",
+    ),
     Example(
         "<h2>Dosage</h2><p>Most OTC tablets contain 3 mg or 5 mg per dose.</p>",
         [d(3, drug="melatonin", kind="strength"), d(5, drug="melatonin", kind="strength")],

@@ -145,12 +145,13 @@ def _mentions(text: str) -> list[DoseMention]:
 
 
 def _keeps_schedule(dose: Dose, m: DoseMention, before: Dose | None) -> Dose:
-    """A titration step to a new amount ("can be increased to 80 mg") is taken on the
-    schedule of the dose before it ("10–20 mg once daily"), when it names none of its own;
-    the size of a step ("by 5 mg", "in steps of 10 mg") has no schedule."""
+    """A titration step to a new amount ("can be increased to 80 mg") or the dose people
+    stay on ("most stay on 1 mg") is taken on the schedule of the dose before it ("10–20 mg
+    once daily"), when it names none of its own; the size of a step ("by 5 mg", "in steps
+    of 10 mg") has no schedule."""
     if (
         before is None
-        or dose.kind != DoseKind.TITRATION
+        or dose.kind not in (DoseKind.TITRATION, DoseKind.MAINTENANCE_DOSE)
         or dose.frequency_per_day is not None
         or dose.amount_per != AmountPer.ADMINISTRATION
         or before.drug != dose.drug

@@ -1,48 +1,76 @@
 """Dose mentions in one plain-text sentence, list item or table cell.
 
 ``parse_doses("Start with 10–20 mg once daily")`` gives one :class:`DoseMention` with
-amount 10, amount_max 20, unit "mg", kind "starting_dose" and one dose per day. The input
-sentence is kept on every mention (``text``), with the span the amount was read from, so
-a record can always be traced back to its evidence.
+amount 10, amount_max 20, unit "mg", kind "starting_dose", amount_per "administration" and
+one administration per day. The input sentence is kept on every mention (``text``), with
+the span the amount was read from, so a record can always be traced back to its evidence.
 
 How a sentence is read, in three passes over small pure helpers:
 
-1. **Quantities.** A number (or a range "10-20", "10 to 20", "between 10 and 20", or a
-   list "25, 50 or 100") directly followed by a unit from ``data/units.tsv``. A number
-   without a known unit is never a dose, which is what drops durations ("for 3 days"),
-   ages ("12 years"), body weights ("70 kg"), prices, years, pack sizes ("30 tablets")
-   and counts ("1,000 cells/mm3"). A unit followed by "/" and a word other than a
-   frequency ("mL/min", "mg/dL", "mmol/L") is a lab value and dropped too.
+1. **Quantities.** A number (or a range "10-20", "10 to 20", "between 10 and 20", "range
+   2.5 mg → 15 mg", or a list "25, 50 or 100") directly followed by a unit from
+   ``data/units.tsv``. A number without a known unit is never a dose, which is what drops
+   durations ("for 3 days"), ages ("12 years"), body weights ("70 kg"), prices, years, pack
+   sizes ("30 tablets") and counts ("1,000 cells/mm3"). A unit followed by "/" and a word
+   other than a frequency ("mL/min", "mg/dL", "mmol/L") is a lab value and dropped too, and
+   so is an amount of food or drink ("protein (1.2 g/kg/day)", "5 g of fat", "1-2 units of
+   alcohol": ``nutrients`` in ``data/dose_cues.json``) and a letter ("the 4 G's").
 2. **Groups.** Quantities separated only by commas, "and", "or" or "/" form one group
    ("10 mg, 20 mg and 40 mg") and share their context: a cue before the first member or
    a form word after the last one applies to all of them.
 3. **Context.** The cue words of ``data/dose_cues.json`` (routes, forms, food,
-   populations, kinds) and the frequency phrases of ``data/frequencies.tsv`` are found
-   once, only near the groups (150 characters either side), so a long text costs little
-   more than its dose mentions; each group takes the nearest ones, looking first between
-   it and its neighbouring groups, then further out within that reach.
+   populations, kinds, daily totals) and the frequency phrases of ``data/frequencies.tsv``
+   are found once, only near the groups (150 characters either side), so a long text
+   costs little more than its dose mentions; each group takes the nearest ones.
 
 Choices a caller should know:
 
+* **What an amount is measured over** (``amount_per``). "administration": one dose, taken
+  ``frequency_per_day`` times a day. "day": a daily total, from "a day", "per day",
+  "/day", "mg/kg/day" (read as unit mg/kg over a day), "in 24 hours", "daily dose", "in
+  divided doses", "split into three doses", "(900 mg in total)", "a total of";
+  ``frequency_per_day`` then counts the administrations the total is split into, or is
+  None when the page does not say ("900 mg a day"; "split into two or three doses";
+  "once a day, or in 2 divided doses"). "hour"/"minute": a rate ("mg/h", "mcg/kg/min").
+  None for a strength, which is not an amount taken. "daily" after an amount is a count
+  ("1,800 mg daily" is once a day), "a day" a total: either way the daily total is the
+  same.
 * **Concentrations per volume** ("250 mg/5 mL", "10 mg / 1 mL") are reduced to one mL:
-  amount 50, unit "mg/mL" (grams become mg/mL too). "mg/mL" written directly is already
-  a unit and kept as is.
+  amount 50, unit "mg/mL" (grams become mg/mL too), and are strengths unless a cue says
+  otherwise ("0.1–1 mg/mL for infusion" is a concentration, not an amount given).
 * **"%"** is a dose unit only when a form word follows within three words ("1% cream",
   "0.05% solution"); otherwise it is a share of patients or a change ("reduce by 25%").
-* **Kind.** A dose-noun before the amount wins ("starting dose", "maintenance dose",
-  "maximum dose"); otherwise the nearest cue word before it ("up to", "max" → max_dose;
-  "start with", "initially" → starting_dose; "increase", "titrate", "adjustment to" →
-  titration; "available in", "strength", "contains" → strength); otherwise a few cue words
-  after it ("80 mg maximum"). Without any cue, a mention with dosing context (a
-  frequency, a route, a population, "take", "dose", ...), a range or a per-weight,
-  per-area or per-time unit is a ``dose``; a bare amount ("Cialis 20mg", "Baclofen 20 mg
-  is ...", "the 5 mg tablet") is a ``strength``. "Can be increased to 80 mg" is read as
-  titration: the sentence names a step, not a ceiling.
-* **Frequency** is read after the group (up to the next group, at most 60 characters),
-  or, for the first group only, just before it ("Once daily: 10 mg"). A trailing "/day",
-  "/d", "per day", "a day" is a frequency of 1. For a titration, a spacing of days or weeks
-  ("titrate by 5 mg every 3 days", "at weekly intervals") is how often the dose changes,
-  not how often it is taken, so it is dropped ("once weekly" is kept).
+* **Kind**, strongest first: a dose noun before the amount ("starting dose", "maximum
+  dose"); one naming it right after ("0.25 mg starting dose", "2 mg weekly (maximum
+  dose)"); a kind word before it ("up to", "no more than" → max_dose; "start with" →
+  starting_dose; "increase to", "rising to", "followed by", "in steps of no more than" →
+  titration; "stay on" → maintenance_dose; "contain", "available in" → strength), unless
+  that word qualifies another number ("duration up to 36 hours"); a kind word after it
+  ("80 mg maximum"). Then what the phrase does not state: an amount coordinated with the
+  one before ("500 mg twice daily or 850 mg once daily") or in parentheses after it
+  ("(900 mg in total)", "(angina, 10 mg; arrhythmia, 5 mg)" after "halve the initial
+  dose") shares its kind; a step of a schedule ("Day 2:", "Weeks 5–8", "5 mg after 24
+  hours", "in the second month") is a titration; a concentration is a strength; a
+  mention with dosing context (a frequency, a total, a route, a population, "as needed",
+  "take", "dose", "puffs", ...), a range or a per-weight, per-area or per-time unit is a
+  ``dose``; a bare amount ("Cialis 20mg", "the 5 mg tablet") is a ``strength``.
+  ``kind_stated`` tells the caller whether the phrase's own words named the kind, so that
+  a label or heading above it ("Start", "Maintenance") may name it instead.
+  "Can be increased to 80 mg" is read as titration: the sentence names a step, not a
+  ceiling.
+* **Frequency** is read from a frequency used as an adjective right before the amount
+  ("daily 5 mg"), else after the group (up to the next group, at most 60 characters), or,
+  for the first group only, just before it ("Once daily: 10 mg"). For a titration, a
+  spacing of days or weeks ("titrate by 5 mg every 3 days", "at weekly intervals") is how
+  often the dose changes, not how often it is taken, so it is dropped ("once weekly" is
+  kept). "as needed" right before the next group is that group's ("daily 5 mg or
+  as-needed 20 mg").
+* **Population** comes from the dose's own clause: the population named before it (back
+  to a ";"), coordinated ones joined ("Adults and adolescents" → "adult or adolescent"),
+  else one right after it up to the next group ("2.5 mg in older adults"), with a weight
+  band when given ("Children weighing less than 40 kg" → "child <40 kg"). A population
+  named after a later amount is not this one's ("250 mg capsules, and a liquid (125 mg/5
+  mL) for children": only the liquid is for children).
 * **Route** joins alternatives ("IM or SC" → "intramuscular or subcutaneous"); when no
   route is named, it is inferred from a form that has only one ("tablet" → oral,
   "patch" → transdermal).
