@@ -548,6 +548,15 @@ _NOT_DOSES_TOO = [
     Example("Light drinking (1-2 units of alcohol) is usually fine", []),
     Example("alcohol (1-2 units)", []),
     Example("The 3 G's of herbal bleeding risk", []),
+    # what a price is quoted for
+    Example("Generics: 40-90 INR per 25-50mg tablet", []),
+    Example("about $1.50 for a 20 mg pill", []),
+    Example("Brand: 300-500 INR per 10mg tablet or 200-400 INR per 5mg tablet", []),
+    # what the body makes
+    Example("Your body's natural output overnight is only about 0.2 to 0.4 milligrams", []),
+    Example("The adrenal glands produce roughly 20 mg of cortisol", []),
+    Example("If urine output falls, give 40 mg IV", [d(40, route="intravenous")]),
+    Example("A pack of 100 × 300 mg capsules costs £4.50", [d(300)]),
     Example("Dose range 2.5 mg → 15 mg/week", [d(2.5, 15)]),
     Example("Titration: 0.25 mg → 0.5 mg → 1 mg", [d(0.25), d(0.5), d(1)]),
     Example("Start 5 mg → 10 mg", [d(5), d(10)]),

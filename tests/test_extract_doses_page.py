@@ -439,6 +439,14 @@ _NOT_DOSES_ON_PAGES = [
         [d(1, unit="mg/mL", drug="morphine")],
         "Morphine injection",
     ),
+    # A card: a bare amount and, below it, what it is.
+    Example(
+        "<h2>Getting the dose right</h2><div><p>0.2–0.4mg</p><p>What the brain produces on its "
+        "own each night</p></div><div><p>1–3mg</p><p>The usual dose of an over-the-counter "
+        "tablet</p></div>",
+        [d(1, 3, drug="melatonin", kind="dose")],
+        "Melatonin for sleep",
+    ),
     # On a page about a class, an amount tied to no drug needs a dosing context of its own.
     Example(
         "<h2>A snack while you take them</h2><p>Mix 125 g oats with 200 mL milk.</p>"

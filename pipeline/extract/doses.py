@@ -260,6 +260,31 @@ class _Labels:
         return DoseLabel(kind, population)
 
 
+_BARE_AMOUNT_LEFT = re.compile(r"[\W\d_]*")
+
+
+def _caption(blocks: list[Classified], i: int) -> str | None:
+    """The caption of a bare amount: in a card layout an amount stands alone ("0.1–0.3mg")
+    and the paragraph after it says what it is ("what the body makes at night", "the usual
+    tablet dose"); the two are read as one sentence."""
+    block = blocks[i].block
+    if block.kind not in ("paragraph", "item") or i + 1 >= len(blocks):
+        return None
+    mentions = parse_doses(block.text)
+    if not mentions or len(block.text) > 40:
+        return None
+    rest = block.text
+    for m in reversed(mentions):
+        rest = rest[: m.start] + rest[m.end :]
+    if not _BARE_AMOUNT_LEFT.fullmatch(rest):
+        return None
+    following = blocks[i + 1]
+    if (following.block.kind != block.kind or following.heading != blocks[i].heading
+            or parse_doses(following.block.text)):
+        return None
+    return following.block.text
+
+
 def _key(dose: Dose) -> tuple[object, ...]:
     return (dose.drug, dose.amount, dose.amount_max, dose.unit)
 
@@ -267,12 +292,12 @@ def _key(dose: Dose) -> tuple[object, ...]:
 def extract_doses(ctx: PageContext) -> list[Dose]:
     records: list[Dose] = []
     seen: set[tuple[object, ...]] = set()
-    titles: list[tuple[Classified, bool]] = []
+    titles: list[Classified] = []
     headline_texts = {cb.block.text for cb in ctx.blocks
                       if cb.block.kind == "heading" and cb.block.level == 1}
     labels = _Labels(headline_texts)
     scheduled: Dose | None = None
-    for cb in ctx.blocks:
+    for i, cb in enumerate(ctx.blocks):
         block = cb.block
         if block.kind not in ("item", "paragraph", "heading") or cb.kind in _SKIP_KINDS:
             continue
@@ -285,12 +310,15 @@ def extract_doses(ctx: PageContext) -> list[Dose]:
             stated = [m for m in _mentions(block.text) if states_dose(m)]
             found = [r for m in stated
                      if (r := _record(ctx, m, drug_at(m.text, m.start), cb.heading, label))]
-            titles.append((cb, bool(stated)))
+            titles.append(cb)
             if block.level == 1:
                 continue  # the headline's doses are read last, only if the text lacks them
         else:
             text = f"{block.label}: {block.text}" if block.label and block.kind == "paragraph" \
                 and not block.text.startswith(block.label) else block.text
+            caption = _caption(ctx.blocks, i)
+            if caption is not None:
+                text = f"{text} — {caption}"
             found = doses_in(ctx, text, drug_at, cb.heading, label=label, before=scheduled)
         for dose in found:
             if _has_schedule(dose):
@@ -302,7 +330,7 @@ def extract_doses(ctx: PageContext) -> list[Dose]:
                 records.append(dose)
     records = _fill_administration(ctx, records)
     stated_keys = {_key(d) for d in records}
-    for cb, _ in titles:
+    for cb in titles:
         records.extend(_title_strengths(ctx, cb, stated_keys))
     return records
 

@@ -455,6 +455,8 @@ class _Lexicons:
     label_kinds: _Lexicon
     daily_total: _Lexicon
     nutrients: _Lexicon
+    currencies: _Lexicon
+    endogenous: _Lexicon
     form_routes: dict[str, str]
 
 
@@ -502,6 +504,8 @@ def _lexicons() -> _Lexicons:
         label_kinds=_Lexicon.build(_kind_table(data, "label_kinds")),
         daily_total=_Lexicon.build(_table(data, "daily_total")),
         nutrients=_Lexicon.build(_table(data, "nutrients")),
+        currencies=_Lexicon.build(_table(data, "currencies")),
+        endogenous=_Lexicon.build(_table(data, "endogenous")),
         form_routes={str(k): str(v) for k, v in form_routes.items()},
     )
 
@@ -1111,23 +1115,51 @@ _MAY_HOLD_NUMBER_RE = re.compile(rf"[0-9]|{_FRACTION_CLASS}")
 
 
 @cache
-def _nutrient_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """What an amount of food or drink looks like: "protein (1.2 g/kg/day)", "protein: 50 g"
-    before it, "of fat", "units of alcohol" after it."""
-    words = _lexicons().nutrients.pattern.pattern
+def _not_dose_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What an amount that is no dose looks like around it: food or drink ("protein (1.2
+    g/kg/day)", "protein: 50 g" before it, "of fat", "units of alcohol" after it), and the
+    amount a price is quoted for ("50-150 INR per 50-100mg tablet", "$2 for a 20 mg pill")."""
+    lex = _lexicons()
+    words = lex.nutrients.pattern.pattern
     before = re.compile(rf"{words}(?![\w-])\s*(?:intake\s*)?(?:of\s*|:\s*|\(\s*|=\s*)$",
                         re.IGNORECASE)
     after = re.compile(rf"\s*(?:of\s+)?{words}(?![\w-])", re.IGNORECASE)
-    return before, after
-
-
-def _is_nutrient(text: str, group: list[_Quantity]) -> bool:
-    """An amount of protein, fat, sugar or alcohol is diet, not a dose of the drug."""
-    before, after = _nutrient_res()
-    return bool(
-        before.search(text, max(0, group[0].start - 40), group[0].start)
-        or after.match(text, group[-1].end)
+    money = lex.currencies.pattern.pattern
+    amount = r"[0-9][0-9.,]*(?:\s*[-–]\s*[0-9][0-9.,]*)?"
+    price = re.compile(
+        rf"(?:{money}\s*{amount}|{amount}\s*{money})\s*(?:each\s+)?"
+        r"(?:per|for\s+(?:a|one|each|every)|/)\s*(?:a\s+|one\s+|each\s+)?$",
+        re.IGNORECASE,
     )
+    return before, after, price
+
+
+_ENDOGENOUS_REACH = 60
+_CAPTION_RE = re.compile(r"\s*[—–:-]\s*")
+
+
+def _is_not_a_dose(text: str, group: list[_Quantity]) -> bool:
+    """Diet ("5 g of fat"), what a price is quoted for ("INR per 100 mg tablet") and what the
+    body makes ("natural output is about 0.1 mg") are amounts, not doses of the drug."""
+    before, after, price = _not_dose_res()
+    start, end = group[0].start, group[-1].end
+    if (
+        before.search(text, max(0, start - 40), start)
+        or after.match(text, end)
+        or price.search(text, max(0, start - 40), start)
+    ):
+        return True
+    lex = _lexicons()
+    caption = _CAPTION_RE.match(text, end)
+    if caption and lex.endogenous.scan(text, caption.end(), min(len(text), caption.end() + 40)):
+        return True  # "0.1–0.3 mg — what the brain produces at night"
+    lo = max(0, start - _ENDOGENOUS_REACH)
+    lo = max(lo, text.rfind(";", lo, start) + 1)
+    body = lex.endogenous.scan(text, lo, start)
+    if not body:
+        return False
+    # "If urine output is low, give 40 mg": a dosing word after it makes the amount a dose
+    return not lex.dose_context.scan(text, body[-1].end, start)
 
 
 def parse_doses(text: str) -> list[DoseMention]:
@@ -1140,7 +1172,7 @@ def parse_doses(text: str) -> list[DoseMention]:
     """
     if not _MAY_HOLD_NUMBER_RE.search(text):
         return []
-    groups = [g for g in _groups(text, _quantities(text)) if not _is_nutrient(text, g)]
+    groups = [g for g in _groups(text, _quantities(text)) if not _is_not_a_dose(text, g)]
     cues = _Cues(text, _windows(text, groups))
     mentions: list[DoseMention] = []
     previous: _Decided | None = None
