@@ -135,8 +135,13 @@ _RANGES = [
     Example("2.5 to 5 mg", [d(2.5, 5)]),
     Example("0.1–1 mg/mL", [d(0.1, 1, unit="mg/mL")]),
     Example("Dosage: 25–100 mg", [d(25, 100, kind="dose")]),
-    # Not ranges: different units, or a "range" whose second number is not larger.
-    Example("500 mg to 1 g", [d(500), d(1, unit="g")]),
+    # Two mass units: one range, in the first end's unit.
+    Example("500 mg to 1 g", [d(500, 1000)]),
+    Example("250 mcg–1 mg", [d(250, 1000, unit="mcg")]),
+    Example("Take 1 to 2 tablets (500 mg to 1 g) up to 4 times in 24 hours",
+            [d(500, 1000, frequency_per_day=4, amount_per="administration")]),
+    # Not ranges: different kinds of unit, or a "range" whose second number is not larger.
+    Example("2 g to 500 mg", [d(2, unit="g"), d(500)]),
     Example("add 5 mg to 20 mL of saline", [d(5), d(20, unit="mL")]),
     Example("20-10 mg", [d(20), d(10)]),
     Example("10-10 mg", [d(10)]),
@@ -513,6 +518,9 @@ _KINDS_OF_STEPS = [
             [d(0.5, kind="strength"), d(1, kind="strength")]),
     Example("It lasts up to 36 hours, with a choice of daily 5 mg or 10 mg when needed",
             [d(5, kind="dose"), d(10, kind="dose")]),
+    Example("5 mL (120 mg) every 4 to 6 hours, maximum 4 doses in 24 hours",
+            [d(5, unit="mL"), d(120, kind="dose", frequency_per_day=6)]),
+    Example("1% cream: apply thinly twice a day", [d(1, unit="%", kind="strength")]),
     Example("Use no more than 8 puffs (800 mcg) in 24 hours",
             [d(800, unit="mcg", kind="max_dose")]),
     Example("Dilute to 0.2–1 mg/mL for infusion", [d(0.2, 1, unit="mg/mL", kind="strength")]),
@@ -750,6 +758,8 @@ _FREQUENCY_PHRASES = [
     Example("split into two or three doses", None),  # a split that leaves the count open
     Example("in divided doses", None),
     Example("ทุก 6 ชม.", 4),  # Thai: "every 6 hours"
+    Example("up to 4 times in 24 hours", 4),
+    Example("no more than 4 doses in any 24 hours", 4),
     Example("30 minutes before bedtime", 1),
     Example("an hour before your usual sleep time", 1),
     Example("for daily use", 1),

@@ -372,9 +372,10 @@ _LABELS_AND_HEADINGS = [
     # The dose people stay on keeps the schedule of the dose before it; a step size has none.
     Example(
         "<h2>Dosage</h2><p>Start with 0.25 mg once weekly. Increase it by 0.25 mg every month. "
-        "Most people stay on 1 mg.</p>",
+        "Raise it in steps of no more than 0.5 mg. Most people stay on 1 mg.</p>",
         [d(0.25, drug="semaglutide", kind="starting_dose", frequency_per_day=1 / 7),
          d(0.25, drug="semaglutide", kind="titration", frequency_per_day=None),
+         d(0.5, drug="semaglutide", kind="titration", frequency_per_day=None),
          d(1, drug="semaglutide", kind="maintenance_dose", frequency_per_day=1 / 7)],
         "Semaglutide injections",
     ),

@@ -46,7 +46,11 @@ _LINE_WORDS = 10
 """A paragraph of at most this many words, without a full stop, may label the next ones."""
 _SENTENCE_END = re.compile(r"[.!?;]\s*$")
 # "by 5 mg", "in steps of 10 mg": the size of a change, not a dose taken on a schedule
-_INCREMENT_BEFORE = re.compile(r"(?:\bby|\bof|\bincrements?|\bsteps?)\s*$", re.IGNORECASE)
+_INCREMENT_BEFORE = re.compile(
+    r"(?:\bby|\bof|\bincrements?|\bsteps?)"
+    r"(?:\s+(?:no|not)\s+more\s+than|\s+up\s+to|\s+at\s+most|\s+about|\s+approximately)?\s*$",
+    re.IGNORECASE,
+)
 # A preparation: an amount mixed with a diluent ("10 mg (1 mL) + saline 9 mL") to make a
 # concentration the same sentence states; the amount is an ingredient, not a dose.
 _DILUENT_AFTER = re.compile(

@@ -39,7 +39,8 @@ Choices a caller should know:
   amount 50, unit "mg/mL" (grams become mg/mL too), and are strengths unless a cue says
   otherwise ("0.1–1 mg/mL for infusion" is a concentration, not an amount given).
 * **"%"** is a dose unit only when a form word follows within three words ("1% cream",
-  "0.05% solution"); otherwise it is a share of patients or a change ("reduce by 25%").
+  "0.05% solution"); otherwise it is a share of patients or a change ("reduce by 25%"). A
+  percentage is a concentration too: "1% cream, apply twice a day" is a strength.
 * **Kind**, strongest first: a dose noun before the amount ("starting dose", "maximum
   dose"); one naming it right after ("0.25 mg starting dose", "2 mg weekly (maximum
   dose)"); a kind word before it ("up to", "no more than" → max_dose; "start with" →
@@ -268,6 +269,9 @@ def _quantities(text: str) -> list[_Quantity]:
         if unit is None or _POSSESSIVE_RE.match(text, match.end()):
             continue  # "the 4 G's": a letter with a possessive, not grams
         first_unit = canonical_unit(match["u1"]) if match["u1"] else unit
+        if first_unit != unit and (mixed := _mixed_mass_range(match, first_unit, unit, text)):
+            found.append(mixed)  # "500 mg to 1 g" is 500–1000 mg
+            continue
         if first_unit != unit:
             # "5 mg to 20 mL" is two quantities, not a range: keep the first, rescan.
             if first_unit is not None and first_unit != "%":
@@ -318,6 +322,25 @@ def _arrow_ranges(text: str, found: list[_Quantity]) -> list[_Quantity]:
         out.append(q)
         i += 1
     return out
+
+
+_MASS_MG = {"mcg": 0.001, "mg": 1.0, "g": 1000.0}
+
+
+def _mixed_mass_range(
+    match: re.Match[str], first_unit: str | None, unit: str, text: str
+) -> _Quantity | None:
+    """A range whose ends are written in two mass units ("500 mg to 1 g", "250 mcg–1 mg"),
+    in the first end's unit; None when the units are not both masses or it does not rise."""
+    if first_unit not in _MASS_MG or unit not in _MASS_MG or _SLASH_WORD_RE.match(text, match.end()):
+        return None
+    low, high = parse_number(match["n1"]), parse_number(match["n2"])
+    if low is None or high is None:
+        return None
+    high = _tidy(high * _MASS_MG[unit] / _MASS_MG[first_unit])
+    if not (math.isfinite(high) and high > low):
+        return None
+    return _Quantity(low, high, first_unit, match.start("n1"), match.end())
 
 
 def _listed_before(
@@ -845,6 +868,8 @@ def _kind_after(cues: _Cues, zone: _Zone) -> DoseKind | None:
     after = cues.kind_after.first_in(zone.end, min(zone.after, zone.end + _AFTER_REACH))
     if after is not None:
         cue = cues.kind_after.spans[after]
+        if _MAY_HOLD_NUMBER_RE.search(text, zone.end, cue.start):
+            return None  # "120 mg every 4 to 6 hours, maximum 4 doses": another number's cue
         if zone.is_last or not _LEADS_INTO_RE.fullmatch(text, cue.end, zone.after):
             return _KINDS[cue.value]
     return None
@@ -881,7 +906,9 @@ def _kind(
     if opened is not None:
         # A parenthesis elaborates the phrase before it: "(900 mg in total)" after a dose,
         # "(hypertension, 5 mg; heart failure, 2.5 mg)" after "reduce the initial dose".
-        if previous is not None and (
+        if previous is not None and (previous.kind_stated or previous.kind not in (
+            "strength", "dose"
+        )) and (
             previous.end > opened
             or (opened - previous.end <= _HEAD_GAP and ";" not in text[previous.end : opened])
         ):
@@ -895,8 +922,8 @@ def _kind(
         # a step of a schedule is a titration unless a label above names the step
         # ("Start", "Maintenance"), so it does not count as stated
         return "titration", False
-    if all(q.unit.endswith("/mL") for q in group):
-        return "strength", False  # a concentration ("0.1–1 mg/mL for infusion")
+    if all(q.unit.endswith("/mL") or q.unit == "%" for q in group):
+        return "strength", False  # a concentration ("0.1–1 mg/mL for infusion", "1% cream")
     if frequency.per_day is not None or frequency.total or as_needed:
         return "dose", False
     if _has_dosing_context(cues, zone, lo):

@@ -74,8 +74,9 @@ _COUNT_WORD = "|".join(_COUNT_WORDS)
 _COUNT_RE = re.compile(
     _START
     + rf"(?:(?P<count>{_NUMBER}){_UPPER}\s*(?:times?|x|×|doses?)|(?P<word>{_COUNT_WORD}))"
-    + r"\s*(?:a|per|each|every|/|in\s+a)?\s*"
-    + r"(?P<period>day|daily|d|week|weekly|wk|month|monthly)(?!\w)",
+    + r"\s*(?:a|per|each|every|/|in\s+a|in\s+any|in(?!\s+a\b))?\s*"
+    # "4 times in 24 hours" counts a day
+    + r"(?P<period>day|daily|d|24[\s-]*(?:hours?|hrs?|h)|week|weekly|wk|month|monthly)(?!\w)",
     re.IGNORECASE,
 )
 _EVERY_RE = re.compile(
@@ -164,6 +165,8 @@ def _number(text: str) -> float:
 
 def _period_days(text: str) -> float:
     word = text.casefold()
+    if word.startswith("24"):
+        return 1.0  # "24 hours"
     return _PERIOD_DAYS.get(word, _PERIOD_DAYS.get(word.rstrip("s"), 0.0))
 
 
