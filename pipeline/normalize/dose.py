@@ -898,21 +898,20 @@ def _kind(
     kind = _stated_kind(cues, zone, lo, anchor)
     if kind is not None:
         return kind, True
-    if previous is not None and _COORDINATED_RE.fullmatch(text, previous.end, zone.start):
-        # "500 mg twice daily or 850 mg once daily", "by 500 mg weekly, or by 850 mg ...":
-        # coordinated amounts share the kind their phrase states once
+    # The kind a phrase states once is shared by the amounts that continue it: coordinated
+    # ones ("500 mg twice daily or 850 mg once daily", "by 500 mg weekly, or by 850 mg") and
+    # ones in a parenthesis after it ("(900 mg in total)", "(hypertension, 5 mg; heart
+    # failure, 2.5 mg)"). A kind only inferred is not shared: each amount is read alone.
+    shared = previous is not None and (previous.kind_stated
+                                       or previous.kind not in ("strength", "dose"))
+    if shared and previous is not None and (
+        _COORDINATED_RE.fullmatch(text, previous.end, zone.start)
+        or _restates(text, zone, previous)
+    ):
         return previous.kind, previous.kind_stated
     opened = _paren_open(text, zone)
     if opened is not None:
-        # A parenthesis elaborates the phrase before it: "(900 mg in total)" after a dose,
-        # "(hypertension, 5 mg; heart failure, 2.5 mg)" after "reduce the initial dose".
-        if previous is not None and (previous.kind_stated or previous.kind not in (
-            "strength", "dose"
-        )) and (
-            previous.end > opened
-            or (opened - previous.end <= _HEAD_GAP and ";" not in text[previous.end : opened])
-        ):
-            return previous.kind, previous.kind_stated
+        # "reduce the initial dose to half (hypertension, 5 mg)": the phrase before it
         head_lo = max(zone.before if zone.before < opened else 0, opened - _KIND_REACH,
                       text.rfind(";", 0, opened) + 1)
         kind = _noun_before(cues, head_lo, opened) or _word_before(cues, head_lo, opened)
@@ -931,6 +930,18 @@ def _kind(
     if any(q.amount_max is not None or _is_per_something(q.unit) for q in group):
         return "dose", False
     return "strength", False
+
+
+def _restates(text: str, zone: _Zone, previous: _Decided | None) -> bool:
+    """Whether the group stands in a parenthesis that elaborates the group before it: in
+    the same parenthesis, or one opened right after it ("300 mg three times a day (900 mg
+    in total)")."""
+    opened = _paren_open(text, zone)
+    if opened is None or previous is None:
+        return False
+    return previous.end > opened or (
+        opened - previous.end <= _HEAD_GAP and ";" not in text[previous.end : opened]
+    )
 
 
 def _has_dosing_context(cues: _Cues, zone: _Zone, lo: int) -> bool:
@@ -1100,11 +1111,9 @@ def _mentions(
     if kind == "titration" and frequency.match is not None and _is_spacing(frequency.match):
         per_day = None
     total = frequency.total or _says_total(cues, zone)
-    if (
-        total and not frequency.total and per_day is None and previous is not None
-        and _paren_open(cues.text, zone) is not None
-    ):
-        per_day = previous.per_day  # "300 mg three times a day (900 mg in total)"
+    if total and per_day is None and _restates(cues.text, zone, previous):
+        # "300 mg three times a day (900 mg in total)", "150 mg twice daily (300 mg/day)"
+        per_day = previous.per_day if previous is not None else None
     form = _picked_value(cues.forms, zone)
     route = _route(cues, zone, form)
     food = _picked_value(cues.food, zone)
