@@ -244,7 +244,8 @@ def _summary(table: str, record: BaseModel) -> str:
         amount = _fmt_number(record.amount)
         if record.amount_max is not None:
             amount += f"–{_fmt_number(record.amount_max)}"
-        bits = [f"{amount} {record.unit}", str(record.kind)]
+        per_day = "/day" if record.amount_per == "day" else ""  # a daily total
+        bits = [f"{amount} {record.unit}{per_day}", str(record.kind)]
         if record.frequency_per_day is not None:
             bits.append(f"{_fmt_number(record.frequency_per_day)}×/day")
         bits += [v for v in (record.route, record.form, record.food, record.population) if v]

@@ -62,6 +62,15 @@ class DoseKind(StrEnum):
     TITRATION = "titration"
 
 
+class AmountPer(StrEnum):
+    """What a dose's ``amount`` is measured over, so that a daily total never needs the text."""
+
+    ADMINISTRATION = "administration"
+    DAY = "day"
+    HOUR = "hour"
+    MINUTE = "minute"
+
+
 class SideEffectCategory(StrEnum):
     COMMON = "common"
     SERIOUS = "serious"
@@ -83,12 +92,21 @@ class Author(Record):
 
 
 class Dose(Record):
+    """One dose or strength. The daily total is ``amount`` when ``amount_per`` is "day",
+    ``amount * frequency_per_day`` when it is "administration", ``amount * 24`` (per hour) or
+    ``amount * 1440`` (per minute) for a rate; a strength (``amount_per`` null) is not taken."""
+
     drug: str | None
     amount: Annotated[float, Field(ge=0)]
     amount_max: Annotated[float, Field(ge=0)] | None = None
     unit: Unit
     kind: DoseKind
+    amount_per: AmountPer | None = None
+    """"administration": one dose; "day": a daily total ("a day", "/day", "mg/kg/day",
+    "in divided doses", "in total"); "hour"/"minute": a rate ("mg/h"); null for a strength."""
     frequency_per_day: Annotated[float, Field(gt=0)] | None = None
+    """Administrations a day ("three times a day", "split into three doses" are 3); null
+    when the page does not say (a bare daily total "900 mg a day")."""
     route: str | None = None
     form: str | None = None
     food: str | None = None

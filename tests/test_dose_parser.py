@@ -90,18 +90,19 @@ _UNITS_IN_CONTEXT = [
     Example("10 mg/mL", [d(10, unit="mg/mL", kind="strength")]),
     Example("10 mg/ml", [d(10, unit="mg/mL")]),
     Example("100 units/mL insulin", [d(100, unit="units/mL")]),
-    Example("1–5 mg/h", [d(1, 5, unit="mg/h")]),
+    Example("1–5 mg/h", [d(1, 5, unit="mg/h", amount_per="hour")]),
     Example("1-5 mg/hr", [d(1, 5, unit="mg/h")]),
     Example("2 mg/hour", [d(2, unit="mg/h")]),
     Example("a 25 mcg/hr patch", [d(25, unit="mcg/h", form="patch")]),
-    Example("10 mg/kg/day", [d(10, unit="mg/kg/day", frequency_per_day=None)]),
-    Example("10 mg/kg/d", [d(10, unit="mg/kg/day")]),
-    Example("5 mcg/kg/min", [d(5, unit="mcg/kg/min")]),
-    # A trailing "/day" or "/d" is a frequency, not part of the unit.
-    Example("80 mg/day", [d(80, frequency_per_day=1)]),
-    Example("4 g/d", [d(4, unit="g", frequency_per_day=1)]),
-    Example("70 mg/week", [d(70, frequency_per_day=1 / 7)]),
-    Example("0.1 mg/24 hours", [d(0.1, frequency_per_day=1)]),
+    # A weight-based daily dose is mg/kg over a day: the "/day" is the dose's period.
+    Example("10 mg/kg/day", [d(10, unit="mg/kg", amount_per="day", frequency_per_day=None)]),
+    Example("10 mg/kg/d", [d(10, unit="mg/kg", amount_per="day")]),
+    Example("5 mcg/kg/min", [d(5, unit="mcg/kg/min", amount_per="minute")]),
+    # A trailing "/day" or "/d" makes the amount a daily total, not part of the unit.
+    Example("80 mg/day", [d(80, amount_per="day", frequency_per_day=None)]),
+    Example("4 g/d", [d(4, unit="g", amount_per="day", frequency_per_day=None)]),
+    Example("70 mg/week", [d(70, amount_per="administration", frequency_per_day=1 / 7)]),
+    Example("0.1 mg/24 hours", [d(0.1, amount_per="day")]),
     Example("5 mg/kg/dose", [d(5, unit="mg/kg")]),
     # Per volume: reduced to one mL (250 mg in 5 mL is 50 mg/mL).
     Example("250 mg/5 mL", [d(50, unit="mg/mL")]),
@@ -130,12 +131,17 @@ _RANGES = [
     Example("10mg-20mg", [d(10, 20)]),
     Example("between 10 and 20 mg", [d(10, 20)]),
     Example("between 10 mg and 20 mg", [d(10, 20)]),
-    Example("Between 1 and 2 g per day", [d(1, 2, unit="g", frequency_per_day=1)]),
+    Example("Between 1 and 2 g per day", [d(1, 2, unit="g", amount_per="day", frequency_per_day=None)]),
     Example("2.5 to 5 mg", [d(2.5, 5)]),
     Example("0.1–1 mg/mL", [d(0.1, 1, unit="mg/mL")]),
     Example("Dosage: 25–100 mg", [d(25, 100, kind="dose")]),
-    # Not ranges: different units, or a "range" whose second number is not larger.
-    Example("500 mg to 1 g", [d(500), d(1, unit="g")]),
+    # Two mass units: one range, in the first end's unit.
+    Example("500 mg to 1 g", [d(500, 1000)]),
+    Example("250 mcg–1 mg", [d(250, 1000, unit="mcg")]),
+    Example("Take 1 to 2 tablets (500 mg to 1 g) up to 4 times in 24 hours",
+            [d(500, 1000, frequency_per_day=4, amount_per="administration")]),
+    # Not ranges: different kinds of unit, or a "range" whose second number is not larger.
+    Example("2 g to 500 mg", [d(2, unit="g"), d(500)]),
     Example("add 5 mg to 20 mL of saline", [d(5), d(20, unit="mL")]),
     Example("20-10 mg", [d(20), d(10)]),
     Example("10-10 mg", [d(10)]),
@@ -159,9 +165,10 @@ _FREQUENCIES = [
     Example("5 mg three times a day", [d(5, frequency_per_day=3, kind="dose")]),
     Example("300 mg three times daily", [d(300, frequency_per_day=3)]),
     Example("300 mg twice daily", [d(300, frequency_per_day=2)]),
-    Example("1,800 mg daily", [d(1800, frequency_per_day=1)]),
-    Example("take 80 mg a day", [d(80, frequency_per_day=1)]),
-    Example("up to 80 mg per day", [d(80, frequency_per_day=1)]),
+    # "daily" counts one administration; "a day" and "per day" make a daily total.
+    Example("1,800 mg daily", [d(1800, amount_per="administration", frequency_per_day=1)]),
+    Example("take 80 mg a day", [d(80, amount_per="day", frequency_per_day=None)]),
+    Example("up to 80 mg per day", [d(80, amount_per="day", frequency_per_day=None)]),
     Example("0.25 mg once weekly", [d(0.25, frequency_per_day=1 / 7)]),
     Example("Methotrexate 7.5 mg once a week", [d(7.5, frequency_per_day=1 / 7)]),
     Example("5 mg TID", [d(5, frequency_per_day=3)]),
@@ -174,15 +181,16 @@ _FREQUENCIES = [
     Example("40 mg every other day", [d(40, frequency_per_day=0.5)]),
     Example("40 mg subcutaneously every 2 weeks", [d(40, frequency_per_day=1 / 14)]),
     Example("25 mcg/hr every 72 hours", [d(25, unit="mcg/h", frequency_per_day=1 / 3)]),
-    Example("10 mg/kg/day in 3 divided doses", [d(10, unit="mg/kg/day", frequency_per_day=3)]),
+    Example("10 mg/kg/day in 3 divided doses",
+            [d(10, unit="mg/kg", amount_per="day", frequency_per_day=3)]),
     Example("Once daily: 10 mg", [d(10, frequency_per_day=1)]),
     Example(
         "10 mg twice daily or 20 mg once daily",
         [d(10, frequency_per_day=2), d(20, frequency_per_day=1)],
     ),
     Example("20 mg", [d(20, frequency_per_day=None)]),
-    # A dose-per-day total keeps the frequency of its unit: amount x frequency is the daily dose.
-    Example("20 mg/day in 2 divided doses", [d(20, frequency_per_day=1)]),
+    # A daily total split into doses: the split counts the administrations.
+    Example("20 mg/day in 2 divided doses", [d(20, amount_per="day", frequency_per_day=2)]),
     # "every 3 days" in a titration is how often the dose changes, not how often it is taken.
     Example("titrate by 5 mg every 3 days", [d(5, kind="titration", frequency_per_day=None)]),
     Example(
@@ -230,7 +238,8 @@ _KINDS = [
     Example("continuous dosing: 2.5–5 mg once daily", [d(2.5, 5, kind="maintenance_dose")]),
     # Maximum doses.
     Example("up to 80 mg per day", [d(80, kind="max_dose")]),
-    Example("maximum dose is 80 mg/day", [d(80, kind="max_dose", frequency_per_day=1)]),
+    Example("maximum dose is 80 mg/day",
+            [d(80, kind="max_dose", amount_per="day", frequency_per_day=None)]),
     Example("Do not exceed 80 mg", [d(80, kind="max_dose")]),
     Example("not exceed 80 mg", [d(80, kind="max_dose")]),
     Example("max 80 mg", [d(80, kind="max_dose")]),
@@ -378,7 +387,7 @@ _NOT_DOSES = [
 _SENTENCES = [
     Example(
         "No patients taking the drug at 4 g/d reported fishy burps; 1% experienced nausea",
-        [d(4, unit="g", kind="dose", frequency_per_day=1)],
+        [d(4, unit="g", kind="dose", amount_per="day", frequency_per_day=None)],
     ),
     Example(
         "Kamagra 100mg; each sachet contains sildenafil citrate 100 mg in one dose",
@@ -387,8 +396,9 @@ _SENTENCES = [
     Example(
         "Adults and adolescents: 400 mg every 4 to 6 hours as needed, max 1200 mg/day",
         [
-            d(400, kind="dose", frequency_per_day=6, as_needed=True),
-            d(1200, kind="max_dose", frequency_per_day=1),
+            d(400, kind="dose", frequency_per_day=6, as_needed=True,
+              population="adult or adolescent"),
+            d(1200, kind="max_dose", amount_per="day", frequency_per_day=None),
         ],
     ),
     Example(
@@ -415,7 +425,155 @@ _SENTENCES = [
         [d(1, kind="dose", route="oral", form="tablet", food="with or without food")],
     ),
     Example("ผู้ใหญ่: 5–10 mg IM", [d(5, 10, route="intramuscular")]),  # Thai: "adults:"
-    Example("เริ่ม 1–5 mg/ชม.", [d(1, 5, unit="mg/h")]),  # Thai: "start 1-5 mg/hour"
+    # Thai: "start 1-5 mg/hour": a starting rate
+    Example("เริ่ม 1–5 mg/ชม.", [d(1, 5, unit="mg/h", kind="starting_dose", amount_per="hour")]),
+    # Thai: "every 4 hours", "as needed"
+    Example("2–5 mg IV ทุก 4 ชม. ตามความจำเป็น", [d(2, 5, frequency_per_day=6, as_needed=True)]),
+    # Thai: "or" joins two routes
+    Example("5–10 mg IM หรือ SC", [d(5, 10, route="intramuscular or subcutaneous")]),
+]
+
+# Issue 13: what an amount is measured over. "administration" is one dose; "day" a daily
+# total, whose frequency_per_day says how many administrations it is split into (None when
+# the page does not say); "hour"/"minute" a continuous rate.
+_AMOUNT_PER = [
+    Example("900 mg to 1800 mg a day, split into three doses",
+            [d(900, 1800, amount_per="day", frequency_per_day=3, kind="dose")]),
+    Example("1200–2400 mg per day, split into two or three doses",
+            [d(1200, 2400, amount_per="day", frequency_per_day=None)]),
+    Example("Usual range: 900–3600 mg in three divided doses",
+            [d(900, 3600, amount_per="day", frequency_per_day=3)]),
+    Example("2 g daily in divided doses", [d(2, unit="g", amount_per="day", frequency_per_day=None)]),
+    Example("The usual maintenance dose is 1500 mg per day, given in two or three divided doses",
+            [d(1500, amount_per="day", frequency_per_day=None, kind="maintenance_dose")]),
+    Example("Maximum 2500 mg a day, given in three divided doses with meals",
+            [d(2500, amount_per="day", frequency_per_day=3, kind="max_dose")]),
+    Example("Children: 40 mg/kg to 90 mg/kg a day, split into two or three doses",
+            [d(40, 90, unit="mg/kg", amount_per="day", frequency_per_day=None, population="child")]),
+    Example("25 mg/kg/day divided into 2 doses",
+            [d(25, unit="mg/kg", amount_per="day", frequency_per_day=2)]),
+    Example("15 mg/kg/day", [d(15, unit="mg/kg", amount_per="day", frequency_per_day=None)]),
+    Example("5 mg/kg once daily or in 2 divided doses",
+            [d(5, unit="mg/kg", amount_per="day", frequency_per_day=None)]),
+    Example("The daily dose is 8 to 24 mg", [d(8, 24, amount_per="day", frequency_per_day=None)]),
+    Example("Maximum daily dose: 3 g", [d(3, unit="g", kind="max_dose", amount_per="day")]),
+    Example("Take no more than 6 tablets (3 g) in any 24 hours",
+            [d(3, unit="g", kind="max_dose", amount_per="day", frequency_per_day=None)]),
+    Example("shouldn't take more than 3 g in the space of 24 hours",
+            [d(3, unit="g", kind="max_dose", amount_per="day")]),
+    Example("Day 3: 400 mg three times a day (1200 mg in total)",
+            [d(400, amount_per="administration", frequency_per_day=3, kind="titration"),
+             d(1200, amount_per="day", frequency_per_day=3, kind="titration")]),
+    Example("250 mg two to three times daily, for a total of 500–750 mg per day",
+            [d(250, amount_per="administration", frequency_per_day=2),
+             d(500, 750, amount_per="day", frequency_per_day=None)]),
+    Example("500 mg twice daily", [d(500, amount_per="administration", frequency_per_day=2)]),
+    Example("150 mg twice daily (300 mg/day)",
+            [d(150, amount_per="administration", frequency_per_day=2),
+             d(300, amount_per="day", frequency_per_day=2)]),
+    Example("2.4 mg once weekly", [d(2.4, amount_per="administration", frequency_per_day=1 / 7)]),
+    Example("Start at 2–4 mg/h", [d(2, 4, unit="mg/h", amount_per="hour", kind="starting_dose")]),
+    Example("0.5 mcg/kg/min", [d(0.5, unit="mcg/kg/min", amount_per="minute")]),
+    Example("Available as 100 mg tablets", [d(100, kind="strength", amount_per=None)]),
+    Example("a daily 5 mg tablet or 20 mg as needed",
+            [d(5, frequency_per_day=1, kind="dose", as_needed=False),
+             d(20, kind="dose", as_needed=True)]),
+    Example("The typical dose is 1 mg, taken 30 minutes before your planned sleep time",
+            [d(1, frequency_per_day=1)]),
+    Example("Morphine 2.5 mg IV every 4 hours when required",
+            [d(2.5, frequency_per_day=6, amount_per="administration", as_needed=True)]),
+]
+
+# Issue 13: the kind a dose's own phrase states, including steps of a schedule, totals and
+# parentheses that restate the phrase before them.
+_KINDS_OF_STEPS = [
+    Example("The usual starting dose is 25 mg daily for the first week, rising to 50 mg",
+            [d(25, kind="starting_dose"), d(50, kind="titration")]),
+    Example("Begin with 12.5 mg; after a week move up to 25 mg",
+            [d(12.5, kind="starting_dose"), d(25, kind="titration")]),
+    Example("Give 5 mg at once, then 5 mg after 24 hours and 10 mg after 48 hours",
+            [d(5, kind="dose"), d(5, kind="titration"), d(10, kind="titration")]),
+    Example("a first dose of 2 g followed by 1 g after 12 hours",
+            [d(2, unit="g", kind="starting_dose"), d(1, unit="g", kind="titration")]),
+    Example("Day 1: 100 mg at night", [d(100, kind="titration", frequency_per_day=1)]),
+    Example("Week 2: 10 mg twice a day", [d(10, kind="titration", frequency_per_day=2)]),
+    Example("Weeks 5–8 — weekly dose 1 mg", [d(1, kind="titration")]),
+    Example("Week 13+ | 3 mg | full dose", [d(3, kind="titration")]),
+    Example("Weeks 1–4: 0.5 mg once weekly (starting dose)",
+            [d(0.5, kind="starting_dose", frequency_per_day=1 / 7)]),
+    Example("Then 2 mg once weekly (maximum dose)", [d(2, kind="max_dose")]),
+    Example("Raise it to 0.5 mg in the second month", [d(0.5, kind="titration")]),
+    Example("0.5 mg in the second month", [d(0.5, kind="titration")]),
+    Example("The 0.25 mg starting dose lets your body adjust", [d(0.25, kind="starting_dose")]),
+    Example("Most people stay on 0.5 mg or 1 mg",
+            [d(0.5, kind="maintenance_dose"), d(1, kind="maintenance_dose")]),
+    Example("Others remain on 5 mg for years", [d(5, kind="maintenance_dose")]),
+    Example("It follows a similar schedule but maxes out at 2 mg weekly", [d(2, kind="max_dose")]),
+    Example("Halve the initial dose in kidney disease (angina, 10 mg; arrhythmia, 5 mg).",
+            [d(10, kind="starting_dose"), d(5, kind="starting_dose")]),
+    Example("Increase the dose in steps of no more than 10 mg, up to a maximum of 40 mg",
+            [d(10, kind="titration"), d(40, kind="max_dose")]),
+    Example("Raise the dose by increments of no more than 25 mcg",
+            [d(25, unit="mcg", kind="titration")]),
+    # a kind only inferred is not shared with the amount coordinated after it
+    Example("the 5 mg tablet, or 10 mg twice daily",
+            [d(5, kind="strength"), d(10, kind="dose", frequency_per_day=2)]),
+    Example("Most capsules contain 1 mg, 3 mg or 5 mg per dose",
+            [d(1, kind="strength"), d(3, kind="strength"), d(5, kind="strength")]),
+    Example("One pen delivers 0.5 mg or 1 mg per injection",
+            [d(0.5, kind="strength"), d(1, kind="strength")]),
+    Example("It lasts up to 36 hours, with a choice of daily 5 mg or 10 mg when needed",
+            [d(5, kind="dose"), d(10, kind="dose")]),
+    Example("5 mL (120 mg) every 4 to 6 hours, maximum 4 doses in 24 hours",
+            [d(5, unit="mL"), d(120, kind="dose", frequency_per_day=6)]),
+    Example("1% cream: apply thinly twice a day", [d(1, unit="%", kind="strength")]),
+    Example("Use no more than 8 puffs (800 mcg) in 24 hours",
+            [d(800, unit="mcg", kind="max_dose")]),
+    Example("Dilute to 0.2–1 mg/mL for infusion", [d(0.2, 1, unit="mg/mL", kind="strength")]),
+    Example("Never give 10 mg/mL undiluted", [d(10, unit="mg/mL", kind="strength")]),
+]
+
+# Issue 13: the population of a dose comes from its own clause; a population named after
+# another dose further on is not this one's.
+_POPULATION_PHRASES = [
+    Example("Adults and adolescents: 400 mg", [d(400, population="adult or adolescent")]),
+    Example(
+        "It comes as 250 mg and 500 mg capsules, and as a syrup (125 mg/5 mL) for children",
+        [d(250, population=None), d(500, population=None), d(25, unit="mg/mL", population="child")],
+    ),
+    Example("Adults and children weighing 40 kg or more: 500 mg three times a day",
+            [d(500, population="adult or child ≥40 kg")]),
+    Example("Children weighing less than 40 kg: 20 mg/kg a day",
+            [d(20, unit="mg/kg", population="child <40 kg")]),
+    Example("Patients weighing over 50 kg: 1 g", [d(1, unit="g", population=">50 kg")]),
+    Example("Adults: 300 mg twice daily or 600 mg once daily",
+            [d(300, population="adult"), d(600, population="adult")]),
+    Example("If you have severe kidney disease, start at 5 mg",
+            [d(5, population="renal impairment")]),
+    Example("For a 70 kg adult that is about 100 mcg", [d(100, unit="mcg", population="adult")]),
+]
+
+# Issue 12: numbers that read like doses but are diet, letters or a range written with an arrow.
+_NOT_DOSES_TOO = [
+    Example("5 g of fat per serving", []),
+    Example("Eat enough protein (1.2–1.6 g/kg/day) to keep muscle", []),
+    Example("Protein: 50 g", []),
+    Example("20 g protein per scoop", []),
+    Example("Light drinking (1-2 units of alcohol) is usually fine", []),
+    Example("alcohol (1-2 units)", []),
+    Example("The 3 G's of herbal bleeding risk", []),
+    # what a price is quoted for
+    Example("Generics: 40-90 INR per 25-50mg tablet", []),
+    Example("about $1.50 for a 20 mg pill", []),
+    Example("Brand: 300-500 INR per 10mg tablet or 200-400 INR per 5mg tablet", []),
+    # what the body makes
+    Example("Your body's natural output overnight is only about 0.2 to 0.4 milligrams", []),
+    Example("The adrenal glands produce roughly 20 mg of cortisol", []),
+    Example("If urine output falls, give 40 mg IV", [d(40, route="intravenous")]),
+    Example("A pack of 100 × 300 mg capsules costs £4.50", [d(300)]),
+    Example("Dose range 2.5 mg → 15 mg/week", [d(2.5, 15)]),
+    Example("Titration: 0.25 mg → 0.5 mg → 1 mg", [d(0.25), d(0.5), d(1)]),
+    Example("Start 5 mg → 10 mg", [d(5), d(10)]),
 ]
 
 _KNOWN_GAPS = _xfail(
@@ -423,14 +581,6 @@ _KNOWN_GAPS = _xfail(
     Example("Stage IV patients: 10 mg daily", [d(10, route=None)]),
     # Space-grouped thousands ("1 000") are dropped rather than read.
     Example("1 000 mg", [d(1000)]),
-    # Thai frequency words are not in the lexicon ("every 4 hours").
-    Example("2–5 mg IV ทุก 4 ชม.", [d(2, 5, frequency_per_day=6)]),
-    # Nor is the Thai "or" that joins two routes.
-    Example("5–10 mg IM หรือ SC", [d(5, 10, route="intramuscular or subcutaneous")]),
-    # A nutrition amount reads as a dose.
-    Example("5 g of fat per serving", []),
-    # Two populations before one dose: only the nearer is kept.
-    Example("Adults and adolescents: 400 mg", [d(400, population="adult or adolescent")]),
 )
 
 _DOSE_ROWS = _rows(
@@ -446,6 +596,10 @@ _DOSE_ROWS = _rows(
     _NUMBERS,
     _NOT_DOSES,
     _SENTENCES,
+    _AMOUNT_PER,
+    _KINDS_OF_STEPS,
+    _POPULATION_PHRASES,
+    _NOT_DOSES_TOO,
     _KNOWN_GAPS,
 )
 
@@ -568,8 +722,6 @@ _FREQUENCY_PHRASES = [
     Example("at bedtime", 1),
     Example("nightly", 1),
     Example("every morning", 1),
-    Example("per day", 1),
-    Example("/day", 1),
     Example("twice daily", 2),
     Example("twice-daily", 2),
     Example("twice a day", 2),
@@ -608,6 +760,21 @@ _FREQUENCY_PHRASES = [
     Example("2-3 times a day", 2),
     Example("in 3 divided doses", 3),
     Example("divided into 2 doses", 2),
+    Example("split into three doses", 3),
+    Example("split into two or three doses", None),  # a split that leaves the count open
+    Example("in divided doses", None),
+    Example("ทุก 6 ชม.", 4),  # Thai: "every 6 hours"
+    Example("up to 4 times in 24 hours", 4),
+    Example("no more than 4 doses in any 24 hours", 4),
+    Example("30 minutes before bedtime", 1),
+    Example("an hour before your usual sleep time", 1),
+    Example("for daily use", 1),
+    # Totals: the amount is over a day, the count of administrations is not said.
+    Example("per day", None),
+    Example("/day", None),
+    Example("a day", None),
+    Example("in 24 hours", None),
+    Example("daily dose", None),
     Example("once weekly", 1 / 7),
     Example("once a week", 1 / 7),
     Example("weekly", 1 / 7),
@@ -715,13 +882,16 @@ def test_units_table_has_one_row_per_canonical_unit() -> None:
     assert "kg" not in canonicals  # a body weight, not a dose
 
 
-def test_frequency_table_values_are_positive_numbers_or_fractions() -> None:
+def test_frequency_table_values_are_positive_numbers_fractions_or_total() -> None:
     header = (_DATA / "frequencies.tsv").read_text(encoding="utf-8").splitlines()[0]
     assert header == "pattern\tper_day"
     for patterns, per_day in _tsv("frequencies.tsv"):
-        assert re.fullmatch(r"[0-9]+(?:/[0-9]+)?", per_day), per_day
+        assert re.fullmatch(r"[0-9]+(?:/[0-9]+)?|total", per_day), per_day
         for pattern in patterns.split("|"):
-            assert parse_frequency(pattern) is not None, pattern
+            (found,) = find_frequencies(pattern)
+            assert found.text == pattern, pattern
+            assert found.total is (per_day == "total"), pattern
+            assert (found.per_day is None) is (per_day == "total"), pattern
 
 
 def test_dose_cue_kinds_are_dose_kinds() -> None:
@@ -797,7 +967,10 @@ _ROUND_TRIP_UNITS = sorted(canonical_units() - {"%"})
 @given(_AMOUNTS, st.sampled_from(_ROUND_TRIP_UNITS), st.sampled_from(["", " ", "  "]))
 def test_amount_and_unit_round_trip(amount: str, unit: str, space: str) -> None:
     mentions = parse_doses(f"{amount}{space}{unit}")
-    assert [(m.amount, m.amount_max, m.unit) for m in mentions] == [(float(amount), None, unit)]
+    # a unit over a day is the unit before it, over a day ("mg/kg/day" is mg/kg per day)
+    want = unit.removesuffix("/day")
+    assert [(m.amount, m.amount_max, m.unit) for m in mentions] == [(float(amount), None, want)]
+    assert all((m.amount_per == "day") is unit.endswith("/day") for m in mentions)
 
 
 @given(st.integers(min_value=0, max_value=5000), st.integers(min_value=1, max_value=5000))
@@ -821,11 +994,13 @@ def test_frequencies_are_positive_exact_ordered_spans(text: str) -> None:
     found = find_frequencies(text)
     end = 0
     for match in found:
-        assert match.per_day > 0 and match.per_day != float("inf")
+        assert match.per_day is not None or match.total
+        assert match.per_day is None or 0 < match.per_day < float("inf")
         assert text[match.start : match.end] == match.text and match.text.strip()
         assert match.start >= end
         end = match.end
     assert parse_frequency(text) == (found[0].per_day if found else None)
+    assert all(m.total for m in found if m.split)
     assert isinstance(is_as_needed(text), bool)
 
 

@@ -37,7 +37,7 @@ def page(body: str, h1: str = _DEFAULT_H1, outside: str = "") -> bytes:
 
 
 def d(amount: float, amount_max: float | None = None, unit: str = "mg", *,
-      drug: str = _DEFAULT_DRUG, **fields: Any) -> dict[str, Any]:
+      drug: str | None = _DEFAULT_DRUG, **fields: Any) -> dict[str, Any]:
     """One expected dose: drug, amount, amount_max and unit always, other fields when named."""
     return {"drug": drug, "amount": amount, "amount_max": amount_max, "unit": unit, **fields}
 
@@ -289,6 +289,179 @@ _NEVER_MORE_THAN = [
     ),
 ]
 
+# --------------------------------------------------------------------------------------------
+# Issue 13: what the nearest label or heading says about the doses under it
+# --------------------------------------------------------------------------------------------
+
+_LABELS_AND_HEADINGS = [
+    # A short line in a box of its own labels the text after it (not a heading in the markup).
+    Example(
+        '<h2>How to take it</h2><div class="box"><div class="label">Adults and children '
+        "weighing 40 kg or more</div><div>The usual dose is 250 mg to 500 mg three times a day."
+        '</div></div><div class="box"><div class="label">Children weighing less than 40 kg</div>'
+        "<div>It is usually 30 mg/kg to 60 mg/kg a day, split into two or three doses.</div></div>",
+        [d(250, 500, drug="amoxicillin", population="adult or child ≥40 kg", frequency_per_day=3,
+           amount_per="administration"),
+         d(30, 60, "mg/kg", drug="amoxicillin", population="child <40 kg", amount_per="day",
+           frequency_per_day=None)],
+        "Amoxicillin capsules and liquid",
+    ),
+    Example(
+        "<h2>Dosage</h2><h3>Children weighing less than 40 kg</h3><p>Give 20 mg/kg a day in "
+        "three divided doses.</p>",
+        [d(20, unit="mg/kg", drug="amoxicillin", population="child <40 kg", amount_per="day",
+           frequency_per_day=3)],
+        "Amoxicillin capsules and liquid",
+    ),
+    Example(
+        "<h2>Dosage in kidney disease</h2><p>Take 5 mg once daily.</p>",
+        [d(5, drug="rosuvastatin", population="renal impairment")],
+        "Rosuvastatin tablets",
+    ),
+    # The capsules are not for children: only the liquid the clause names for them is.
+    Example(
+        "<p>It comes as 250 mg and 500 mg capsules, and as a liquid (125 mg/5 mL) for children "
+        "who cannot swallow capsules.</p>",
+        [d(250, drug="amoxicillin", population=None, kind="strength"),
+         d(500, drug="amoxicillin", population=None, kind="strength"),
+         d(25, unit="mg/mL", drug="amoxicillin", population="child")],
+        "Amoxicillin capsules and liquid",
+    ),
+    Example(
+        "<h2>Starting dose</h2><p>For most adults it is worked out from weight: about 1.6 mcg/kg "
+        "a day.</p>",
+        [d(1.6, unit="mcg/kg", drug="levothyroxine", kind="starting_dose", amount_per="day")],
+        "Levothyroxine for an underactive thyroid",
+    ),
+    Example(
+        "<h2>Dosage schedule</h2><h4>Start</h4><ul><li>Inject 0.25 mg weekly for the first month."
+        "</li></ul><h4>Step up</h4><ul><li>Go to 0.5 mg weekly in month two.</li></ul>"
+        "<h4>Stay</h4><ul><li>Most people remain on a dose of 1 mg weekly.</li></ul>",
+        [d(0.25, drug="semaglutide", kind="starting_dose"),
+         d(0.5, drug="semaglutide", kind="titration"),
+         d(1, drug="semaglutide", kind="maintenance_dose")],
+        "Semaglutide injections",
+    ),
+    Example(
+        "<h2>Titration schedule</h2><table><tr><th>Weeks</th><th>Weekly dose</th><th>Note</th></tr>"
+        "<tr><td>Weeks 1–4</td><td>0.25 mg</td><td>Getting used to it</td></tr>"
+        "<tr><td>Weeks 5–8</td><td>0.5 mg</td><td>First step</td></tr>"
+        "<tr><td>Week 9+</td><td>1 mg</td><td>Full dose</td></tr></table>",
+        [d(0.25, drug="semaglutide", kind="titration"), d(0.5, drug="semaglutide", kind="titration"),
+         d(1, drug="semaglutide", kind="titration")],
+        "Semaglutide injections",
+    ),
+    Example(
+        "<h2>Dosage</h2><ul><li>Start with 10–20 mg once daily</li><li>Can be raised to 80 mg "
+        "depending on response</li></ul>",
+        [d(10, 20, drug="atorvastatin", kind="starting_dose", frequency_per_day=1),
+         d(80, drug="atorvastatin", kind="titration", frequency_per_day=1)],
+        "Atorvastatin tablets",
+    ),
+    Example(
+        "<h2>Dosage</h2><ul><li>Day 1: 300 mg once a day, at bedtime</li><li>Day 2: 300 mg twice "
+        "a day</li><li>Day 3: 300 mg three times a day (900 mg in total)</li></ul>",
+        [d(300, kind="titration", frequency_per_day=1), d(300, kind="titration", frequency_per_day=2),
+         d(300, kind="titration", frequency_per_day=3, amount_per="administration"),
+         d(900, kind="titration", frequency_per_day=3, amount_per="day")],
+    ),
+    Example(
+        "<dl><dt>Usual adult dose</dt><dd>900 to 1800 mg a day, split into three doses</dd></dl>",
+        [d(900, 1800, amount_per="day", frequency_per_day=3)],
+    ),
+    # The dose people stay on keeps the schedule of the dose before it; a step size has none.
+    Example(
+        "<h2>Dosage</h2><p>Start with 0.25 mg once weekly. Increase it by 0.25 mg every month. "
+        "Raise it in steps of no more than 0.5 mg. Most people stay on 1 mg.</p>",
+        [d(0.25, drug="semaglutide", kind="starting_dose", frequency_per_day=1 / 7),
+         d(0.25, drug="semaglutide", kind="titration", frequency_per_day=None),
+         d(0.5, drug="semaglutide", kind="titration", frequency_per_day=None),
+         d(1, drug="semaglutide", kind="maintenance_dose", frequency_per_day=1 / 7)],
+        "Semaglutide injections",
+    ),
+    Example(
+        "<h2>Dosage</h2><p>Most OTC tablets contain 3 mg or 5 mg per dose.</p>",
+        [d(3, drug="melatonin", kind="strength"), d(5, drug="melatonin", kind="strength")],
+        "Melatonin for sleep",
+    ),
+]
+
+# --------------------------------------------------------------------------------------------
+# Issue 13 item 4: a heading is a title, never a dose record by itself
+# --------------------------------------------------------------------------------------------
+
+_HEADINGS = [
+    # The section title repeats a strength the text states: one strength, no dose.
+    Example(
+        "<h2>Gabapentin 300 mg dosage</h2><p>It is made as 100 mg and 300 mg capsules.</p>",
+        [d(100, kind="strength"), d(300, kind="strength")],
+    ),
+    # A section title naming an amount the text does not state gives nothing.
+    Example(
+        "<h2>Sertraline 50 mg dosage guide</h2><p>Take it once a day with or without food.</p>",
+        [],
+        "Sertraline for depression",
+    ),
+    # A heading that names a product, as catalogues do, gives its strength.
+    Example(
+        "<h3>Buy Armodafinil – 150mg</h3><p>Fast delivery to most countries.</p>",
+        [d(150, drug="armodafinil", kind="strength")],
+        "Modafinil and armodafinil",
+    ),
+    # A bold line that states a dose is read like any sentence.
+    Example(
+        "<h2>Schedule</h2><p><strong>Weeks 1–4 — Weekly dose: 0.25 mg</strong></p>"
+        "<p>Then your prescriber raises it.</p>",
+        [d(0.25, drug="semaglutide", kind="titration")],
+        "Semaglutide injections",
+    ),
+]
+
+# --------------------------------------------------------------------------------------------
+# Issue 12: numbers beside a dose that are diet, a recipe or a letter
+# --------------------------------------------------------------------------------------------
+
+_NOT_DOSES_ON_PAGES = [
+    Example(
+        "<h2>Safety</h2><p>Without enough protein (1.2–1.6 g/kg/day) much of the weight lost is "
+        "muscle.</p>",
+        [],
+        "Semaglutide injections",
+    ),
+    Example(
+        "<h2>Alcohol</h2><p>Light drinking (1–2 units) with it is usually fine.</p>",
+        [],
+        "Sildenafil tablets",
+    ),
+    Example("<h3>The 3 G's that raise bleeding risk</h3><p>Ginkgo, garlic and ginger.</p>", [],
+            "Herbal supplements and bleeding"),
+    Example(
+        "<h2>Preparation</h2><p>Morphine 10 mg (1 mL) + saline 9 mL gives a 1 mg/mL solution.</p>",
+        [d(1, unit="mg/mL", drug="morphine")],
+        "Morphine injection",
+    ),
+    # A card: a bare amount and, below it, what it is.
+    Example(
+        "<h2>Getting the dose right</h2><div><p>0.2–0.4mg</p><p>What the brain produces on its "
+        "own each night</p></div><div><p>1–3mg</p><p>The usual dose of an over-the-counter "
+        "tablet</p></div>",
+        [d(1, 3, drug="melatonin", kind="dose")],
+        "Melatonin for sleep",
+    ),
+    # On a page about a class, an amount tied to no drug needs a dosing context of its own.
+    Example(
+        "<h2>A snack while you take them</h2><p>Mix 125 g oats with 200 mL milk.</p>"
+        "<h2>Doses</h2><p>Most are started at 1.25 mg to 5 mg once daily.</p>",
+        [d(1.25, 5, drug=None, frequency_per_day=1)],
+        "Beta blockers: how they compare",
+    ),
+    Example(
+        "<h2>Dosing</h2><p>Dose range 0.5 mg → 2 mg per week (weekly injection)</p>",
+        [d(0.5, 2, drug="semaglutide")],
+        "Semaglutide injections",
+    ),
+]
+
 _KNOWN_GAPS: list[Any] = []
 
 _ROWS = rows(
@@ -303,6 +476,9 @@ _ROWS = rows(
     _NOT_DOSES,
     _OTHER_DRUGS,
     _NEVER_MORE_THAN,
+    _LABELS_AND_HEADINGS,
+    _HEADINGS,
+    _NOT_DOSES_ON_PAGES,
     _KNOWN_GAPS,
 )
 
@@ -328,3 +504,12 @@ def test_route_and_food_stated_once_reach_the_primary_drugs_doses() -> None:
                 "<p>It is taken by mouth, with or without food.</p>")
     doses = [d for d in page_doses(html.decode(), _DEFAULT_H1) if d["amount"] == 300]
     assert doses and all(d["route"] == "oral" and d["food"] == "with or without food" for d in doses)
+
+
+@pytest.mark.parametrize("example", _HEADINGS, ids=row_id)
+def test_a_heading_is_never_a_dose_by_itself(example: Example) -> None:
+    """No record of kind dose (or any kind but strength) is read from a section title."""
+    heading = " ".join(example.html.split("</h")[0].split(">")[-1].split())
+    for dose in page_doses(example.html, example.h1):
+        if dose["text"] == heading and "dose" not in heading.lower():
+            assert dose["kind"] == "strength", dose

@@ -22,13 +22,14 @@ import pytest
 from pipeline import load
 from pipeline.export import table_columns, write_outputs
 from pipeline.loader import LoadError
-from pipeline.models import Article, Benefit, Comparison, Dose, DoseKind, Unit, Warning
+from pipeline.models import AmountPer, Article, Benefit, Comparison, Dose, DoseKind, Unit, Warning
 from pipeline.store.parquet import write_parquet
 from pipeline.store.sql import write_database
 
 STRING = "string"
 UNITS = pd.CategoricalDtype([u.value for u in Unit])
 KINDS = pd.CategoricalDtype([k.value for k in DoseKind])
+AMOUNT_PER = pd.CategoricalDtype([p.value for p in AmountPer])
 CATEGORIES = pd.CategoricalDtype(
     ["common", "serious", "rare", "withdrawal", "overdose", "unspecified"])
 
@@ -39,8 +40,9 @@ EXPECTED_DTYPES: dict[str, dict[str, Any]] = {
                  "author_name": STRING, "author_title": STRING},
     "doses": {"article_id": STRING, "seq": "Int64", "drug": STRING, "amount": "Float64",
               "amount_max": "Float64", "unit": UNITS, "kind": KINDS,
-              "frequency_per_day": "Float64", "route": STRING, "form": STRING, "food": STRING,
-              "population": STRING, "as_needed": "boolean", "section": STRING, "text": STRING},
+              "amount_per": AMOUNT_PER, "frequency_per_day": "Float64", "route": STRING,
+              "form": STRING, "food": STRING, "population": STRING, "as_needed": "boolean",
+              "section": STRING, "text": STRING},
     "benefits": {"article_id": STRING, "seq": "Int64", "drug": STRING, "text": STRING,
                  "section": STRING},
     "side_effects": {"article_id": STRING, "seq": "Int64", "drug": STRING, "term": STRING,

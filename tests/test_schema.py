@@ -51,7 +51,7 @@ def _broken(raw_output: Path, tmp_path: Path, table: str, old: str, new: str) ->
     ("doses", ",mg,", ",spoonfuls,", "constraint-error"),
     ("doses", ",mg,", ",,", "constraint-error"),
     ("side_effects", ",common,", ",often,", "constraint-error"),
-    ("doses", "\n", "\nffffffffffffffff,0,x,1,,mg,dose,,,,,,false,,orphan\n", "foreign-key"),
+    ("doses", "\n", "\nffffffffffffffff,0,x,1,,mg,dose,,,,,,,false,,orphan\n", "foreign-key"),
     ("comparisons", "\n", None, "primary-key"),
 ])
 def test_datapackage_catches_bad_rows(raw_output: Path, tmp_path: Path, table: str, old: str,
