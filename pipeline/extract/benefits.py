@@ -41,8 +41,8 @@ _LEADING_VERB = re.compile(
 )
 _SUBJECT_VERB = re.compile(
     rf"^(?:it|this (?:medicine|medication|drug|supplement|treatment|product|herb)|"
-    rf"the (?:medicine|medication|drug|supplement|treatment|product|herb)|taking (?:\w+\s+){{1,5}}|"
-    rf"patients taking (?:\w+\s+){{1,3}}|(?P<name>[\w/-]+(?:\s+[\w/-]+)?)(?:\s+\d+\s?mg)?)"
+    rf"the (?:medicine|medication|drug|supplement|treatment|product|herb)|taking(?:\s+\w+){{1,5}}?|"
+    rf"patients taking(?:\s+\w+){{1,3}}?|(?P<name>[\w/-]+(?:\s+[\w/-]+)?)(?:\s+\d+\s?mg)?)"
     rf"(?:\s+taken (?:on its own|alone|daily))?\s+(?:(?:can|may|will|also|often|not only|\w+ly)\s+)*"
     rf"{_VERB}\b",
     re.I,
