@@ -84,6 +84,9 @@ class Author(Record):
 
 class Dose(Record):
     drug: str | None
+    drug_class: str | None = None
+    """The class of ``drug`` (lexicon), or on a page about a class ("beta blockers") with no
+    drug of its own, the page's class: no record is anonymous."""
     amount: Annotated[float, Field(ge=0)]
     amount_max: Annotated[float, Field(ge=0)] | None = None
     unit: Unit
@@ -106,12 +109,18 @@ class Dose(Record):
 
 class Benefit(Record):
     drug: str | None
+    drug_class: str | None = None
+    """The class of ``drug`` (lexicon), or on a page about a class ("beta blockers") with no
+    drug of its own, the page's class: no record is anonymous."""
     text: NonEmpty
     section: str | None = None
 
 
 class SideEffect(Record):
     drug: str | None
+    drug_class: str | None = None
+    """The class of ``drug`` (lexicon), or on a page about a class ("beta blockers") with no
+    drug of its own, the page's class: no record is anonymous."""
     term: NonEmpty
     term_normalized: NonEmpty
     """The term as the page wrote it, cleaned and lower-cased ("diarrhoea")."""
@@ -131,6 +140,9 @@ class SideEffect(Record):
 
 class Warning(Record):
     drug: str | None
+    drug_class: str | None = None
+    """The class of ``drug`` (lexicon), or on a page about a class ("beta blockers") with no
+    drug of its own, the page's class: no record is anonymous."""
     text: NonEmpty
     section: str | None = None
 
@@ -146,6 +158,7 @@ class Comparison(Record):
     row: Annotated[int, Field(ge=0)]
     medication: NonEmpty
     drug: str | None = None
+    drug_class: str | None = None
     effectiveness: str | None = None
     side_effects: list[NonEmpty] = Field(default_factory=list)
     attributes: dict[str, str | list[str]] = Field(default_factory=dict)
@@ -166,6 +179,8 @@ class Article(Record):
     published: dt.date | None = None
     modified: dt.date | None = None
     drug: str | None = None
+    drug_class: str | None = None
+    """The class of the primary drug, or the class the page is about ("pde5 inhibitor")."""
     author: Author | None = None
     citations: list[NonEmpty] = Field(default_factory=list)
     conditions: list[Condition] = Field(default_factory=list)
