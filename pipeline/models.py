@@ -62,6 +62,36 @@ class DoseKind(StrEnum):
     TITRATION = "titration"
 
 
+class AttributeKey(StrEnum):
+    """What a comparison table's column (or row) states, whatever its header says: the same
+    attribute across articles ("Typical dose", "Max dose" -> dose; "LDL reduction" ->
+    effectiveness). Read from ``data/comparison_attributes.json``; ``other`` for the rest."""
+
+    EFFECTIVENESS = "effectiveness"
+    DOSE = "dose"
+    FREQUENCY = "frequency"
+    ONSET = "onset"
+    DURATION = "duration"
+    HALF_LIFE = "half_life"
+    SIDE_EFFECTS = "side_effects"
+    WARNINGS = "warnings"
+    MONITORING = "monitoring"
+    INTERACTIONS = "interactions"
+    COST = "cost"
+    USES = "uses"
+    BEST_FOR = "best_for"
+    BENEFITS = "benefits"
+    MECHANISM = "mechanism"
+    DRUG_CLASS = "drug_class"
+    FORM = "form"
+    ROUTE = "route"
+    FOOD = "food"
+    INGREDIENT = "ingredient"
+    APPROVAL = "approval"
+    AVAILABILITY = "availability"
+    OTHER = "other"
+
+
 class SideEffectCategory(StrEnum):
     COMMON = "common"
     SERIOUS = "serious"
@@ -160,9 +190,12 @@ class Comparison(Record):
     drug: str | None = None
     drug_class: str | None = None
     effectiveness: str | None = None
+    """The row's cell under an effectiveness header ("LDL reduction", "Mean weight loss")."""
     side_effects: list[NonEmpty] = Field(default_factory=list)
     attributes: dict[str, str | list[str]] = Field(default_factory=dict)
     """Every cell by its column (or, transposed, row) header; a side-effect cell as its terms."""
+    attribute_keys: dict[str, AttributeKey] = Field(default_factory=dict)
+    """The normalised key of every header of ``attributes`` ("LDL reduction" -> effectiveness)."""
     text: NonEmpty
 
 

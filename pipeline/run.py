@@ -33,7 +33,7 @@ from pipeline.extract.metadata import Metadata, extract_metadata, headline_of
 from pipeline.extract.side_effects import extract_side_effects
 from pipeline.extract.warnings import extract_warnings
 from pipeline.logs import page_log
-from pipeline.models import Article, Author, Reject, SideEffect
+from pipeline.models import Article, Author, Condition, Reject, SideEffect
 from pipeline.normalize.drugs import lexicon
 from pipeline.parse import ParseError, parse
 from pipeline.segment import Block, segment
@@ -96,6 +96,12 @@ def _first_of_each(side_effects: list[SideEffect]) -> list[SideEffect]:
             seen.add(key)
             kept.append(se)
     return kept
+
+
+def _first_condition(conditions: list[Condition]) -> list[Condition]:
+    """A condition a comparison table's uses column repeats from the text is listed once."""
+    first = {c.name_normalized: c for c in reversed(conditions)}
+    return [c for c in conditions if first[c.name_normalized] is c]
 
 
 class PageTimeout(BaseException):
@@ -214,9 +220,9 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
     side_effects = _first_of_each(extract_side_effects(ctx) + comparisons.side_effects)
     drug_class = page_class([title, meta.h1], [b.text for b in blocks], drug)
     records = {
-        "conditions": extract_conditions(ctx),
+        "conditions": _first_condition(extract_conditions(ctx) + comparisons.conditions),
         "doses": with_class(doses, drug_class),
-        "benefits": with_class(extract_benefits(ctx), drug_class),
+        "benefits": with_class(extract_benefits(ctx) + comparisons.benefits, drug_class),
         "side_effects": with_class(side_effects, drug_class),
         "warnings": with_class(extract_warnings(ctx), drug_class),
         "comparisons": with_class(comparisons.rows, drug_class),
