@@ -273,7 +273,8 @@ _COMPARISON_LAYOUTS = [
         "<tr><td>Venlafaxine</td><td>Taper first</td><td>Taper first</td><td>Cross-taper</td></tr>"
         "<tr><td>Notes</td><td>Watch for nausea</td><td>Long washout</td><td>Check ECG</td></tr></table>",
         [
-            med("Sertraline", paroxetine="Direct switch", venlafaxine="Taper first", notes="Watch for nausea"),
+            med("Sertraline", paroxetine="Direct switch", venlafaxine="Taper first",
+                notes="Watch for nausea"),
             med("Fluoxetine", paroxetine="Taper first", venlafaxine="Taper first", notes="Long washout"),
             med("Citalopram", paroxetine="Direct switch", venlafaxine="Cross-taper", notes="Check ECG"),
         ],
