@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -52,6 +52,7 @@ _BOX_BIO = re.compile(
 )
 _AFTER_NAME = re.compile(r"^\s*,\s*(?P<title>[^·|•\n]{2,90}?)\s*(?:[·|•]|\s[-–—]\s|$)")
 _USER_ICON = re.compile(r"(?:^|[-_\s])(?:user|author|person|profile|avatar|writer)(?:$|[-_\s])", re.I)
+_ABOUT_HINT = re.compile(r"author|writer", re.I)
 _ABOUT_LABEL = re.compile(
     r"^(?:about the (?:author|writer)s?|about (?:this|our) (?:author|writer)|author bio(?:graphy)?|"
     r"meet the (?:author|writer)|written by)\s*:?$", re.I)
@@ -148,10 +149,15 @@ def _outside(el: html.HtmlElement, area: re.Pattern[str]) -> bool:
     return True
 
 
-def _elements(root: html.HtmlElement) -> Iterator[html.HtmlElement]:
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.tag not in ("html", "head", "script", "style", "template"):
-            yield el
+_NOT_SCANNED = frozenset({"html", "head", "script", "style", "template", "path", "g", "use", "circle",
+                          "rect", "line", "polygon", "defs", "symbol", "noscript"})
+
+
+def _elements(root: html.HtmlElement) -> list[html.HtmlElement]:
+    """The page's elements once, in document order, for every source to scan (lxml makes a
+    Python object per element visited: one walk is cheaper than five)."""
+    return [el for el in root.iter() if isinstance(el.tag, str)
+            and el.tag not in _NOT_SCANNED]
 
 
 # --- JSON-LD --------------------------------------------------------------------------------
@@ -197,10 +203,10 @@ def _person_name(el: html.HtmlElement) -> bool:
     return False
 
 
-def _marked_up(root: html.HtmlElement) -> Author | None:
+def _marked_up(elements: list[html.HtmlElement]) -> Author | None:
     """A name element (class "author-name", rel=author, a schema.org Person's name) and beside
     it a role element or the credentials after a comma."""
-    for el in _elements(root):
+    for el in elements:
         if not _person_name(el) or not _outside(el, _COMMENT_AREA):
             continue
         name = _BYLINE.sub("", clean(el.text_content()))
@@ -224,12 +230,13 @@ def _marked_up(root: html.HtmlElement) -> Author | None:
     return None
 
 
-def _about_the_author(root: html.HtmlElement) -> Author | None:
+def _about_the_author(elements: list[html.HtmlElement]) -> Author | None:
     """An "About the author" label, then a paragraph that opens with the name in bold and a
     biography from which the role is read."""
-    for el in _elements(root):
-        if el.tag in ("body", "div", "section", "article") or not _ABOUT_LABEL.match(
-                clean(el.text_content())):
+    for el in elements:
+        if el.tag in ("body", "div", "section", "article") or not _ABOUT_HINT.search(el.text or ""):
+            continue
+        if not _ABOUT_LABEL.match(clean(el.text_content())):
             continue
         block = el
         while block.getparent() is not None and clean(block.getparent().text_content()) == clean(
@@ -257,9 +264,9 @@ def credential_in_bio(text: str) -> str | None:
     return found.group("role").strip() if found else None
 
 
-def _box(root: html.HtmlElement) -> Author | None:
+def _box(elements: list[html.HtmlElement]) -> Author | None:
     """An element whose class names the author, holding a name element and a role or bio."""
-    for el in _elements(root):
+    for el in elements:
         if el.tag in ("body", "meta", "a", "img"):
             continue
         label = f"{el.get('class') or ''} {el.get('id') or ''}"
@@ -285,11 +292,11 @@ def _box(root: html.HtmlElement) -> Author | None:
     return None
 
 
-def _byline(root: html.HtmlElement) -> Author | None:
+def _byline(elements: list[html.HtmlElement]) -> Author | None:
     """A short line "By Jane Roe, RN · March 3, 2021" (a name in capitals after "By")."""
-    for el in _elements(root):
-        if el.tag in ("body", "article", "main", "section"):
-            continue
+    for el in elements:
+        if el.tag in ("body", "article", "main", "section") or not _BYLINE.match(el.text or ""):
+            continue  # the line's own text starts "By ..." (a cheap test before its whole text)
         text = clean(el.text_content())
         if not text or len(text) > 120 or not _BYLINE.match(text):
             continue
@@ -302,11 +309,11 @@ def _byline(root: html.HtmlElement) -> Author | None:
     return None
 
 
-def _beside_user_icon(root: html.HtmlElement) -> Author | None:
+def _beside_user_icon(elements: list[html.HtmlElement]) -> Author | None:
     """A name written right after a user icon (``<i class="icon-user"></i><span>Name</span>``),
     outside menus and navigation, where account links carry the same icon."""
-    for el in _elements(root):
-        if clean(el.text_content()) or not _USER_ICON.search(el.get("class") or ""):
+    for el in elements:
+        if not _USER_ICON.search(el.get("class") or "") or clean(el.text_content()):
             continue
         if not _outside(el, _NAVIGATION) or not _outside(el, _COMMENT_AREA):
             continue
@@ -326,14 +333,15 @@ def _with_credentials(name: str, title: str | None) -> Author:
     return Author(*_split_credentials(name))
 
 
-_PAGE_SOURCES: tuple[Callable[[html.HtmlElement], Author | None], ...] = (
+_PAGE_SOURCES: tuple[Callable[[list[html.HtmlElement]], Author | None], ...] = (
     _marked_up, _about_the_author, _box, _byline, _beside_user_icon)
 
 
 def from_page(root: html.HtmlElement) -> Author | None:
     """The author the page's own markup and text name, most explicit source first."""
+    elements = _elements(root)
     for source in _PAGE_SOURCES:
-        found = source(root)
+        found = source(elements)
         if found is not None and _usable(found.name):
             return found
     return None
@@ -355,6 +363,8 @@ def find_author(root: html.HtmlElement, graph: Graph, article: dict[str, Any],
     """The article's author: a JSON-LD person, else the page's own byline, else the JSON-LD
     organisation, else the meta tag; its title from whichever source states credentials."""
     ld = from_jsonld(graph, article)
+    if ld is not None and not ld.is_organization and ld.title:
+        return ld  # a person with credentials: nothing on the page can say more
     page = from_page(root)
     meta = from_meta(meta_author)
     person = ld if ld is not None and not ld.is_organization else None

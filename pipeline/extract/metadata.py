@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -281,15 +282,16 @@ def extract_metadata(root: html.HtmlElement) -> Metadata:
     if language:
         language = language.replace("_", "-").strip() or None
 
+    labelled = cache(lambda: _labelled_dates(root))  # walked only when no tag states a date
     published = parse_date(meta.get("article:published_time") or _text(ld.get("datePublished"))
                            or meta.get("datepublished") or meta.get("date")
                            or meta.get("dc.date") or meta.get("citation_publication_date")
                            or _time(root, "published") or meta.get("dcterms.created")
-                           or _labelled_date(root, _PUBLISHED_LABEL) or _visible_date(root))
+                           or labelled()[0] or _visible_date(root))
     modified = parse_date(meta.get("article:modified_time") or _text(ld.get("dateModified"))
                           or meta.get("og:updated_time") or meta.get("datemodified")
                           or meta.get("last-modified") or _time(root, "updated")
-                          or _labelled_date(root, _MODIFIED_LABEL))
+                          or labelled()[1])
 
     author = find_author(root, graph, ld, meta.get("author"))
     names = tuple(n for n in (_text(x.get("name")) for x in graph.nodes
@@ -316,19 +318,23 @@ def _visible_date(root: html.HtmlElement) -> str | None:
     return None
 
 
-def _labelled_date(root: html.HtmlElement, label: re.Pattern[str]) -> str | None:
-    """A date after its label in a short line ("Publish date October, 16 2024",
-    "Last updated: 3 March 2023"), wherever the line stands."""
+def _labelled_dates(root: html.HtmlElement) -> tuple[str | None, str | None]:
+    """The first publication and update dates written after their labels in a short line
+    ("Publish date October, 16 2024", "Last updated: 3 March 2023"), wherever they stand."""
+    found: dict[re.Pattern[str], str] = {}
     for el in root.iter("p", "span", "div", "li", "small", "time", "dd", "td"):
-        text = clean(el.text_content())
-        if not text or len(text) > 60:
-            continue
-        m = label.match(text)
-        if m:
-            date = _VISIBLE_DATE.match(text[m.end():])
+        own = (el.text or "").lstrip()
+        for label in (_PUBLISHED_LABEL, _MODIFIED_LABEL):
+            if label in found or not label.match(own):
+                continue  # the label is the line's own first text: a cheap test first
+            text = clean(el.text_content())
+            m = label.match(text) if len(text) <= 60 else None
+            date = _VISIBLE_DATE.match(text[m.end():]) if m else None
             if date:
-                return date.group(0)
-    return None
+                found[label] = date.group(0)
+        if len(found) == 2:
+            break
+    return found.get(_PUBLISHED_LABEL), found.get(_MODIFIED_LABEL)
 
 
 def _time(root: html.HtmlElement, kind: str) -> str | None:
