@@ -1,4 +1,5 @@
-"""``drug_class`` on articles and records: no record of a class page is anonymous.
+"""The primary drug and ``drug_class`` on articles and records: no record of a class page is
+anonymous.
 
 A page about a class ("Beta blockers", "H2 blockers compared") has no primary drug, so its
 records carry ``drug`` null; they carry the page's class instead. Records with a drug carry
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.snippets import Example, article, page
+from tests.snippets import DEFAULT_H1, Example, article, page, xfail
 
 _KINDS = ("doses", "benefits", "side_effects", "warnings", "comparisons")
 
@@ -59,3 +60,46 @@ _CLASS_PAGES = [
 @pytest.mark.parametrize("example", _CLASS_PAGES, ids=lambda e: e.h1)
 def test_drug_class(example: Example) -> None:
     assert _classes(article(page(example.html, example.h1))) == example.expected
+
+
+def _bare(body: str, title: str | None = None) -> bytes:
+    """A page without <h1>, as product and HCP pages often are."""
+    head = f"<title>{title}</title>" if title else ""
+    return f"<html><head>{head}</head><body><div>{body}</div></body></html>".encode()
+
+
+_PRIMARY = [
+    Example(  # neither <title> nor <h1>: a brand in the first heading and the text names the drug
+        "<p class='hero'>FLEXIBLE DOSING</p><p>Cholbam should be dosed by weight.</p>"
+        "<h2>Number of Cholbam capsules for each dose</h2><p>Take Cholbam with food.</p>",
+        "cholic acid",
+    ),
+    Example(  # two brands of one generic side by side: one drug
+        "<h1>Ozempic vs Wegovy: what is the difference?</h1><p>Both contain semaglutide.</p>",
+        "semaglutide",
+    ),
+    Example(  # two generics side by side: about both
+        "<h1>Ozempic vs Mounjaro</h1><p>Semaglutide and tirzepatide both lower weight.</p>",
+        None,
+    ),
+]
+
+_PRIMARY_GAPS = xfail(
+    "a page that keeps naming a combination product and its components separately is about the "
+    "combination: giving it the combination exposes records the lead's attribution still gives to "
+    "a component (issue 12.5), so the rule waits for that",
+    Example(
+        "<p>Buprenorphine treatment eases cravings. Buprenorphine is a partial agonist, so "
+        "buprenorphine has a ceiling effect. Suboxone adds naloxone, which discourages injection; "
+        "Suboxone comes as a film.</p><p>Your first buprenorphine dose is given at the clinic, and "
+        "buprenorphine doses are then adjusted weekly.</p>",
+        "buprenorphine/naloxone",
+        "Dr. Lee, Psychiatrist: Addiction Care",
+    ),
+)
+
+
+@pytest.mark.parametrize("example", [*_PRIMARY, *_PRIMARY_GAPS], ids=lambda e: e.html[:40])
+def test_primary_drug(example: Example) -> None:
+    title = None if example.h1 == DEFAULT_H1 else example.h1
+    assert article(_bare(example.html, title))["drug"] == example.expected

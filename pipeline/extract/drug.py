@@ -39,6 +39,13 @@ def _distinct(text: str) -> list[str]:
     return seen
 
 
+def _two_brands_of_one(headline: str) -> bool:
+    """A headline that sets two names of one generic side by side ("Ozempic vs Wegovy")."""
+    mentions = lexicon().find(headline)
+    return (len({m.generic for m in mentions}) == 1
+            and len({m.text.lower() for m in mentions}) >= 2 and bool(_VERSUS.search(headline)))
+
+
 def primary_drug(headlines: Iterable[str | None], entity_names: Iterable[str],
                  body: Iterable[str]) -> str | None:
     counts: Counter[str] = Counter()
@@ -50,6 +57,8 @@ def primary_drug(headlines: Iterable[str | None], entity_names: Iterable[str],
         if not headline:
             continue
         names = _distinct(headline) or find_transliterated(headline)
+        if _two_brands_of_one(headline):
+            return names[0]  # "Ozempic vs Wegovy": one generic under two names
         if _VERSUS.search(headline) and (len(names) >= 2 or re.search(r"\bvs\.?\b|\bversus\b",
                                                                       headline, re.I)):
             return None  # "A vs B" is about both
