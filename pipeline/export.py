@@ -70,7 +70,7 @@ def table_columns() -> dict[str, list[str]]:
         columns[table] = ["article_id", "seq", *scalar_fields(model)]
     columns["comparisons"] = ["article_id", *scalar_fields(Comparison)]
     columns["comparison_side_effects"] = ["article_id", "table", "row", "seq", "term"]
-    columns["comparison_attributes"] = ["article_id", "table", "row", "column", "value"]
+    columns["comparison_attributes"] = ["article_id", "table", "row", "column", "attribute", "value"]
     columns["citations"] = ["article_id", "seq", "text"]
     return columns
 
@@ -114,7 +114,8 @@ def _table_rows(data: dict[str, Any]) -> dict[str, list[Row]]:
             {**key, "seq": i, "term": term} for i, term in enumerate(comp["side_effects"])
         )
         rows["comparison_attributes"].extend(
-            {**key, "column": col, "value": "; ".join(value) if isinstance(value, list) else value}
+            {**key, "column": col, "attribute": comp["attribute_keys"].get(col, "other"),
+             "value": "; ".join(value) if isinstance(value, list) else value}
             for col, value in comp["attributes"].items()
         )
     rows["citations"] = [{"article_id": aid, "seq": i, "text": t}

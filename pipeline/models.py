@@ -71,6 +71,36 @@ class AmountPer(StrEnum):
     MINUTE = "minute"
 
 
+class AttributeKey(StrEnum):
+    """What a comparison table's column (or row) states, whatever its header says: the same
+    attribute across articles ("Typical dose", "Max dose" -> dose; "LDL reduction" ->
+    effectiveness). Read from ``data/comparison_attributes.json``; ``other`` for the rest."""
+
+    EFFECTIVENESS = "effectiveness"
+    DOSE = "dose"
+    FREQUENCY = "frequency"
+    ONSET = "onset"
+    DURATION = "duration"
+    HALF_LIFE = "half_life"
+    SIDE_EFFECTS = "side_effects"
+    WARNINGS = "warnings"
+    MONITORING = "monitoring"
+    INTERACTIONS = "interactions"
+    COST = "cost"
+    USES = "uses"
+    BEST_FOR = "best_for"
+    BENEFITS = "benefits"
+    MECHANISM = "mechanism"
+    DRUG_CLASS = "drug_class"
+    FORM = "form"
+    ROUTE = "route"
+    FOOD = "food"
+    INGREDIENT = "ingredient"
+    APPROVAL = "approval"
+    AVAILABILITY = "availability"
+    OTHER = "other"
+
+
 class SideEffectCategory(StrEnum):
     COMMON = "common"
     SERIOUS = "serious"
@@ -97,6 +127,9 @@ class Dose(Record):
     ``amount * 1440`` (per minute) for a rate; a strength (``amount_per`` null) is not taken."""
 
     drug: str | None
+    drug_class: str | None = None
+    """The class of ``drug`` (lexicon), or on a page about a class ("beta blockers") with no
+    drug of its own, the page's class: no record is anonymous."""
     amount: Annotated[float, Field(ge=0)]
     amount_max: Annotated[float, Field(ge=0)] | None = None
     unit: Unit
@@ -124,12 +157,18 @@ class Dose(Record):
 
 class Benefit(Record):
     drug: str | None
+    drug_class: str | None = None
+    """The class of ``drug`` (lexicon), or on a page about a class ("beta blockers") with no
+    drug of its own, the page's class: no record is anonymous."""
     text: NonEmpty
     section: str | None = None
 
 
 class SideEffect(Record):
     drug: str | None
+    drug_class: str | None = None
+    """The class of ``drug`` (lexicon), or on a page about a class ("beta blockers") with no
+    drug of its own, the page's class: no record is anonymous."""
     term: NonEmpty
     term_normalized: NonEmpty
     """The term as the page wrote it, cleaned and lower-cased ("diarrhoea")."""
@@ -149,6 +188,9 @@ class SideEffect(Record):
 
 class Warning(Record):
     drug: str | None
+    drug_class: str | None = None
+    """The class of ``drug`` (lexicon), or on a page about a class ("beta blockers") with no
+    drug of its own, the page's class: no record is anonymous."""
     text: NonEmpty
     section: str | None = None
 
@@ -164,10 +206,14 @@ class Comparison(Record):
     row: Annotated[int, Field(ge=0)]
     medication: NonEmpty
     drug: str | None = None
+    drug_class: str | None = None
     effectiveness: str | None = None
+    """The row's cell under an effectiveness header ("LDL reduction", "Mean weight loss")."""
     side_effects: list[NonEmpty] = Field(default_factory=list)
     attributes: dict[str, str | list[str]] = Field(default_factory=dict)
     """Every cell by its column (or, transposed, row) header; a side-effect cell as its terms."""
+    attribute_keys: dict[str, AttributeKey] = Field(default_factory=dict)
+    """The normalised key of every header of ``attributes`` ("LDL reduction" -> effectiveness)."""
     text: NonEmpty
 
 
@@ -184,6 +230,8 @@ class Article(Record):
     published: dt.date | None = None
     modified: dt.date | None = None
     drug: str | None = None
+    drug_class: str | None = None
+    """The class of the primary drug, or the class the page is about ("pde5 inhibitor")."""
     author: Author | None = None
     citations: list[NonEmpty] = Field(default_factory=list)
     conditions: list[Condition] = Field(default_factory=list)

@@ -14,7 +14,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from types import FrameType
 
 from lxml.html import HtmlElement
@@ -28,13 +27,14 @@ from pipeline.extract.comparisons import extract_comparisons
 from pipeline.extract.conditions import extract_conditions
 from pipeline.extract.context import PageContext
 from pipeline.extract.doses import extract_doses
-from pipeline.extract.drug import primary_drug
+from pipeline.extract.drug import page_class, primary_drug, with_class
 from pipeline.extract.effect_terms import effect_like
-from pipeline.extract.metadata import Metadata, extract_metadata
+from pipeline.extract.language import resolve_language
+from pipeline.extract.metadata import Metadata, extract_metadata, headline_of
 from pipeline.extract.side_effects import extract_side_effects
 from pipeline.extract.warnings import extract_warnings
 from pipeline.logs import page_log
-from pipeline.models import Article, Author, Reject, SideEffect
+from pipeline.models import Article, Author, Condition, Reject, SideEffect
 from pipeline.normalize.drugs import lexicon
 from pipeline.parse import ParseError, parse
 from pipeline.segment import Block, segment
@@ -99,6 +99,12 @@ def _first_of_each(side_effects: list[SideEffect]) -> list[SideEffect]:
             seen.add(key)
             kept.append(se)
     return kept
+
+
+def _first_condition(conditions: list[Condition]) -> list[Condition]:
+    """A condition a comparison table's uses column repeats from the text is listed once."""
+    first = {c.name_normalized: c for c in reversed(conditions)}
+    return [c for c in conditions if first[c.name_normalized] is c]
 
 
 class PageTimeout(BaseException):
@@ -203,8 +209,9 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
     blocks = resolve_tables(segment(content.root), lexicon().canonical)
     body_texts = [b.text for b in blocks if b.kind != "heading"]
     first_heading = next((b.text for b in blocks if b.kind == "heading" and b.level <= 3), None)
-    title = meta.title or first_heading or PurePath(source).stem
-    if meta.h1 is None and first_heading and _names_drug(first_heading) and not _names_drug(title):
+    title = meta.title or headline_of(blocks)
+    if meta.title and meta.h1 is None and first_heading and _names_drug(first_heading) \
+            and not _names_drug(title):
         title = first_heading  # no h1 and a <title> that is only the site's name and tagline
     drug = primary_drug([title, meta.h1], meta.jsonld_names, [b.text for b in blocks])
     classified = classify(blocks, title=meta.title, drug_of=_single_drug)
@@ -214,13 +221,14 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
     comparisons = extract_comparisons(ctx)
     doses = extract_doses(ctx) + comparisons.doses
     side_effects = _first_of_each(extract_side_effects(ctx) + comparisons.side_effects)
+    drug_class = page_class([title, meta.h1], [b.text for b in blocks], drug)
     records = {
-        "conditions": extract_conditions(ctx),
-        "doses": doses,
-        "benefits": extract_benefits(ctx),
-        "side_effects": side_effects,
-        "warnings": extract_warnings(ctx),
-        "comparisons": comparisons.rows,
+        "conditions": _first_condition(extract_conditions(ctx) + comparisons.conditions),
+        "doses": with_class(doses, drug_class),
+        "benefits": with_class(extract_benefits(ctx) + comparisons.benefits, drug_class),
+        "side_effects": with_class(side_effects, drug_class),
+        "warnings": with_class(extract_warnings(ctx), drug_class),
+        "comparisons": with_class(comparisons.rows, drug_class),
     }
     result.rejects.extend(ctx.rejects)
 
@@ -249,10 +257,11 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
         title=title,
         description=meta.description,
         site_name=meta.site_name,
-        language=meta.language,
+        language=resolve_language(meta.language, " ".join(body_texts)),
         published=meta.published,
         modified=meta.modified,
         drug=drug,
+        drug_class=drug_class,
         author=author,
         citations=extract_citations(" ".join(body_texts)),
         **records,

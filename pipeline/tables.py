@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.classify import NEUTRAL, classify_heading
+from pipeline.normalize.attributes import AttributeKey, attribute_key
 from pipeline.segment import LABEL_LEVEL, PSEUDO_LEVEL, Block, Cell, Table
 
 DrugLookup = Callable[[str], str | None]
@@ -38,56 +39,117 @@ _FEATURE_HEADER = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Orientation:
-    """A comparison table's layout: which cells name the medications."""
+    """A comparison table's layout: which cells name the medications.
+
+    ``transposed``: the medications are column headers (one column per drug), else they are
+    the cells of one column, ``drug_column``. A transposed table whose every header names a
+    drug has no feature column (``drug_column`` 0): its cells carry their own labels
+    ("Mechanism: sodium channel blocker").
+    """
 
     transposed: bool
+    drug_column: int = 0
 
 
-def _drug_share(cells: Sequence[Cell], is_drug: DrugLookup) -> tuple[int, int]:
-    texts = [c.text for c in cells if c.text]
-    hits = sum(1 for t in texts if is_drug(t) is not None)
-    return hits, len(texts)
+_PARENTHESISED = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+_EDGE_SYMBOLS = re.compile(r"^[^\w(]+|[^\w)®™.]+$")
+_IN_PASSING = re.compile(r"\b(?:for|with|without|in|of|per|if|when|taking|on|to|at|by|after|before|"
+                         r"plus|vs|versus|or)\b", re.I)
+_STRENGTH = re.compile(r"\d[\d.,]*\s*(?:mg|mcg|µg|g|ml|%|iu|units?)?\b", re.I)
+_MAX_NAME_WORDS = 5
+
+
+def medication_name(text: str) -> str:
+    """A cell's text without the pictograms around it ("🟣 Carbamazepine" -> "Carbamazepine")."""
+    return _EDGE_SYMBOLS.sub("", text).strip()
+
+
+def names_drug(text: str, is_drug: DrugLookup) -> bool:
+    """Whether a cell names a drug as its subject ("Tirzepatide (Mounjaro)", "🔵 Valproic Acid",
+    "Ozempic (off-label)"), not one it mentions in passing ("Max dose (with epinephrine)")."""
+    head = medication_name(_PARENTHESISED.sub("", text))
+    if not head or len(head.split()) > _MAX_NAME_WORDS or _IN_PASSING.search(head):
+        return False
+    return is_drug(head) is not None
+
+
+def _name_key(text: str) -> str:
+    """What tells two medication cells apart: "Ozempic" and "Wegovy" differ (two brands of one
+    generic are two rows), "Baclofen 10 mg" and "Baclofen 20 mg" do not (one drug's strengths)."""
+    return re.sub(r"[\W_]+", "", _STRENGTH.sub("", _PARENTHESISED.sub("", text)).lower())
 
 
 _FREQUENCY_HEADER = re.compile(r"frequen|how (?:often|common)|incidence|likelihood|category", re.I)
 _NUMERIC = re.compile(r"^[\d\s.,%()+<>≤≥~–-]*$")
+_MIN_SHARE = 0.6
 
 
-def _compares(names: Sequence[Cell], values: Sequence[Sequence[Cell]], is_drug: DrugLookup) -> bool:
+def _compares(names: Sequence[Cell], values: Sequence[Sequence[Cell]], numbers_ok: bool) -> bool:
     """Two or more different medications, described by at least some words, not only counts
-    (a "patients also took" tally lists drugs but compares nothing)."""
-    texts = [c.text for c in names if c.text]
-    drugs = {is_drug(t) for t in texts}
-    if len(set(texts)) < 2 or (len(drugs) == 1 and None not in drugs):
+    (a "patients also took" tally lists drugs but compares nothing); counts are enough when
+    the drugs head the columns ("Adverse reaction | Drug A | Drug B" with percentages)."""
+    if len({_name_key(c.text) for c in names if c.text}) < 2:
         return False
     cells = [c.text for row in values for c in row if c.text]
-    return any(not _NUMERIC.match(t) for t in cells)
+    return numbers_ok or any(not _NUMERIC.match(t) for t in cells)
+
+
+_SAMPLE = 200
+"""Cells of a column looked up to tell whether it names drugs: enough to judge its kind, and a
+100,000-row table costs no more than a small one."""
+
+
+def _share(cells: Sequence[Cell], is_drug: DrugLookup) -> tuple[float, int]:
+    texts = [c.text for c in cells[:_SAMPLE] if c.text]
+    hits = sum(1 for t in texts if names_drug(t, is_drug))
+    return (hits / len(texts) if texts else 0.0), hits
+
+
+def _products(header: Sequence[Cell]) -> bool:
+    """Header cells that may name products the lexicon does not know ("ARX-PRO", "Brand X"),
+    rather than attributes ("Safety", "Advice", "Cost")."""
+    return all(c.text and attribute_key(c.text) is AttributeKey.OTHER
+               and classify_heading(c.text).kind in (None, *NEUTRAL) for c in header)
 
 
 def comparison_orientation(table: Table, is_drug: DrugLookup) -> Orientation | None:
-    """Whether a table compares medications, and in which direction; None when it does not."""
+    """Whether a table compares medications, and in which direction; None when it does not.
+
+    Rows: a column (any column) whose cells name drugs, or headed "Drug" / "Medication".
+    Columns: header cells that name drugs, or products after a "Feature" corner cell. When both
+    readings hold, the stronger (the larger share of drug names) wins.
+    """
     if table.width < 2 or len(table.rows) < 2:
         return None
     h = max(table.header_rows, 1)
     header = table.rows[h - 1]
     body = table.rows[h:]
-    first_col = [r[0] for r in body]
-    col_hits, col_n = _drug_share(first_col, is_drug)
-    head_hits, head_n = _drug_share(header[1:], is_drug)
+    candidates: list[tuple[float, int, Orientation]] = []
+    if len(body) >= 2:
+        for j in range(table.width):
+            column = [r[j] for r in body]
+            share, hits = _share(column, is_drug)
+            named = bool(table.header_rows and _MEDICATION_HEADER.match(header[j].text.strip().rstrip(":")))
+            others = [[c for k, c in enumerate(r) if k != j] for r in body]
+            if ((hits >= 2 and share >= _MIN_SHARE) or (named and len([c for c in column if c.text]) >= 2)) \
+                    and _compares(column, others, numbers_ok=False):
+                candidates.append((share if hits >= 2 else 0.5, hits, Orientation(False, j)))
     first_header = header[0].text.strip().rstrip(":")
-    if len(body) >= 2 and (
-        (col_n and col_hits >= 2 and col_hits / col_n >= 0.6)
-        or (table.header_rows and _MEDICATION_HEADER.match(first_header) and col_n >= 2)
-    ) and _compares(first_col, [r[1:] for r in body], is_drug):
-        return Orientation(transposed=False)
-    columns = [[r[j] for r in body] for j in range(1, table.width)]
-    if table.width >= 3 and (
-        (head_n and head_hits >= 2 and head_hits / head_n >= 0.6)
-        or (_FEATURE_HEADER.match(first_header) and head_n >= 2 and table.header_rows > 0
-            and all(c.text for c in header[1:]) and len(body) >= 2)
-    ) and _compares(header[1:], columns, is_drug):
-        return Orientation(transposed=True)
-    return None
+    all_drugs = table.header_rows > 0 and all(c.text and names_drug(c.text, is_drug) for c in header)
+    start = 0 if all_drugs and len({c.text for c in header}) == table.width else 1
+    heads = header[start:]
+    share, hits = _share(heads, is_drug)
+    columns = [[r[j] for r in body] for j in range(start, table.width)]
+    if (table.width - start >= 2 and len(heads) >= 2) and (
+        (hits >= 2 and share >= _MIN_SHARE)
+        or (start == 1 and _FEATURE_HEADER.match(first_header) and table.header_rows > 0
+            and all(c.text for c in heads) and len(body) >= 2 and _products(heads))
+    ) and _compares(heads, columns, numbers_ok=hits >= 2):
+        candidates.append((share if hits >= 2 else 0.5, hits, Orientation(True, start)))
+    if not candidates:
+        return None
+    # the stronger reading; at equal strength rows, the usual layout
+    return max(candidates, key=lambda c: (c[0], c[1], not c[2].transposed))[2]
 
 
 def _is_section_columns(table: Table) -> bool:
@@ -167,6 +229,7 @@ def resolve_tables(blocks: Sequence[Block], is_drug: DrugLookup) -> list[Block]:
         orientation = comparison_orientation(block.table, is_drug)
         if orientation is not None:
             block.extra["orientation"] = "columns" if orientation.transposed else "rows"
+            block.extra["drug_column"] = str(orientation.drug_column)
             out.append(block)
         else:
             out.extend(_unroll(block.table, block.context))

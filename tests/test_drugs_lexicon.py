@@ -46,6 +46,8 @@ BRANDS = [
     ("Tolsura", "itraconazole"),
     ("Sporanox", "itraconazole"),
     ("Beleodaq", "belinostat"),
+    ("Cholbam", "cholic acid"),
+    ("Orphacol", "cholic acid"),
     ("Paxlovid", "nirmatrelvir/ritonavir"),
     ("Entresto", "sacubitril/valsartan"),
     ("Augmentin", "amoxicillin/clavulanate"),
@@ -257,6 +259,7 @@ DRUG_CLASSES = [
     ("itraconazole", "antifungal"),
     ("belinostat", "hdac inhibitor"),
     ("sacubitril/valsartan", "arni"),
+    ("Cholbam", "bile acid"),
     ("unknown", None),
     ("statin", None),
 ]

@@ -22,7 +22,17 @@ import pytest
 from pipeline import load
 from pipeline.export import table_columns, write_outputs
 from pipeline.loader import LoadError
-from pipeline.models import AmountPer, Article, Benefit, Comparison, Dose, DoseKind, Unit, Warning
+from pipeline.models import (
+    AmountPer,
+    Article,
+    AttributeKey,
+    Benefit,
+    Comparison,
+    Dose,
+    DoseKind,
+    Unit,
+    Warning,
+)
 from pipeline.store.parquet import write_parquet
 from pipeline.store.sql import write_database
 
@@ -30,6 +40,7 @@ STRING = "string"
 UNITS = pd.CategoricalDtype([u.value for u in Unit])
 KINDS = pd.CategoricalDtype([k.value for k in DoseKind])
 AMOUNT_PER = pd.CategoricalDtype([p.value for p in AmountPer])
+ATTRIBUTES = pd.CategoricalDtype([k.value for k in AttributeKey])
 CATEGORIES = pd.CategoricalDtype(
     ["common", "serious", "rare", "withdrawal", "overdose", "unspecified"])
 
@@ -37,28 +48,33 @@ EXPECTED_DTYPES: dict[str, dict[str, Any]] = {
     "articles": {"article_id": STRING, "source": STRING, "url": STRING, "title": STRING,
                  "description": STRING, "site_name": STRING, "language": STRING,
                  "published": "datetime64[s]", "modified": "datetime64[s]", "drug": STRING,
-                 "author_name": STRING, "author_title": STRING},
-    "doses": {"article_id": STRING, "seq": "Int64", "drug": STRING, "amount": "Float64",
+                 "drug_class": STRING, "author_name": STRING, "author_title": STRING},
+    "doses": {"article_id": STRING, "seq": "Int64", "drug": STRING, "drug_class": STRING,
+              "amount": "Float64",
               "amount_max": "Float64", "unit": UNITS, "kind": KINDS,
               "amount_per": AMOUNT_PER, "frequency_per_day": "Float64", "route": STRING,
               "form": STRING, "food": STRING, "population": STRING, "as_needed": "boolean",
               "section": STRING, "text": STRING},
-    "benefits": {"article_id": STRING, "seq": "Int64", "drug": STRING, "text": STRING,
+    "benefits": {"article_id": STRING, "seq": "Int64", "drug": STRING, "drug_class": STRING,
+                 "text": STRING,
                  "section": STRING},
-    "side_effects": {"article_id": STRING, "seq": "Int64", "drug": STRING, "term": STRING,
+    "side_effects": {"article_id": STRING, "seq": "Int64", "drug": STRING, "drug_class": STRING,
+                     "term": STRING,
                      "term_normalized": STRING, "term_canonical": STRING,
                      "category": CATEGORIES, "section": STRING, "text": STRING},
-    "warnings": {"article_id": STRING, "seq": "Int64", "drug": STRING, "text": STRING,
+    "warnings": {"article_id": STRING, "seq": "Int64", "drug": STRING, "drug_class": STRING,
+                 "text": STRING,
                  "section": STRING},
     "conditions": {"article_id": STRING, "seq": "Int64", "name": STRING,
                    "name_normalized": STRING, "text": STRING},
     "comparisons": {"article_id": STRING, "table": "Int64", "row": "Int64",
-                    "medication": STRING, "drug": STRING, "effectiveness": STRING,
+                    "medication": STRING, "drug": STRING, "drug_class": STRING,
+                    "effectiveness": STRING,
                     "text": STRING},
     "comparison_side_effects": {"article_id": STRING, "table": "Int64", "row": "Int64",
                                 "seq": "Int64", "term": STRING},
     "comparison_attributes": {"article_id": STRING, "table": "Int64", "row": "Int64",
-                              "column": STRING, "value": STRING},
+                              "column": STRING, "attribute": ATTRIBUTES, "value": STRING},
     "citations": {"article_id": STRING, "seq": "Int64", "text": STRING},
 }
 

@@ -205,10 +205,11 @@ def _comparison(c: dict[str, Any]) -> dict[str, Any]:
 
 
 def med(name: str, **attributes: str | list[str]) -> dict[str, Any]:
-    """An expected comparison row; underscores in a keyword stand for spaces in the header."""
+    """An expected comparison row; underscores in a keyword stand for spaces in the header (a
+    trailing one lets a keyword be a Python name: ``class_``)."""
     out: dict[str, Any] = {"medication": norm(name)}
     for key, value in attributes.items():
-        out[norm(key.replace("_", " "))] = (
+        out[norm(key.replace("_", " ").strip())] = (
             sorted(norm(v) for v in value) if isinstance(value, list) else norm(value)
         )
     return out
@@ -263,7 +264,75 @@ _COMPARISONS = [
     ),
 ]
 
+_COMPARISON_LAYOUTS = [
+    Example(  # the drug column is not the first one
+        "<table><tr><th>Class</th><th>Drug</th><th>Typical dose</th></tr>"
+        "<tr><td>Statin</td><td>Atorvastatin</td><td>10–80 mg a day</td></tr>"
+        "<tr><td>Statin</td><td>Rosuvastatin</td><td>5–40 mg a day</td></tr>"
+        "<tr><td>Cholesterol absorption inhibitor</td><td>Ezetimibe</td><td>10 mg a day</td></tr></table>",
+        [
+            med("Atorvastatin", class_="Statin", typical_dose="10–80 mg a day"),
+            med("Rosuvastatin", class_="Statin", typical_dose="5–40 mg a day"),
+            med("Ezetimibe", class_="Cholesterol absorption inhibitor", typical_dose="10 mg a day"),
+        ],
+        "Cholesterol medicines",
+    ),
+    Example(  # numbers only, but two drugs head the columns: an incidence comparison
+        "<table><tr><th>Adverse reaction</th><th>Tirzepatide</th><th>Semaglutide</th></tr>"
+        "<tr><td>Nausea</td><td>18%</td><td>20%</td></tr>"
+        "<tr><td>Diarrhea</td><td>12%</td><td>9%</td></tr></table>",
+        [med("Tirzepatide", nausea="18%", diarrhea="12%"), med("Semaglutide", nausea="20%", diarrhea="9%")],
+        "Tirzepatide or semaglutide?",
+    ),
+    Example(  # two brands of one generic are two rows
+        "<table><tr><th>Medication</th><th>Weekly dose</th><th>Approved for</th></tr>"
+        "<tr><td>Ozempic</td><td>0.25–2 mg</td><td>Type 2 diabetes</td></tr>"
+        "<tr><td>Wegovy</td><td>0.25–2.4 mg</td><td>Weight management</td></tr></table>",
+        [med("Ozempic", weekly_dose="0.25–2 mg", approved_for="Type 2 diabetes"),
+         med("Wegovy", weekly_dose="0.25–2.4 mg", approved_for="Weight management")],
+        "Ozempic vs Wegovy",
+    ),
+    Example(  # drugs head the columns and name the first column too: the stronger reading wins
+        "<table><tr><th>Switching from</th><th>Sertraline</th><th>Fluoxetine</th><th>Citalopram</th></tr>"
+        "<tr><td>Paroxetine</td><td>Direct switch</td><td>Taper first</td><td>Direct switch</td></tr>"
+        "<tr><td>Venlafaxine</td><td>Taper first</td><td>Taper first</td><td>Cross-taper</td></tr>"
+        "<tr><td>Notes</td><td>Watch for nausea</td><td>Long washout</td><td>Check ECG</td></tr></table>",
+        [
+            med("Sertraline", paroxetine="Direct switch", venlafaxine="Taper first",
+                notes="Watch for nausea"),
+            med("Fluoxetine", paroxetine="Taper first", venlafaxine="Taper first", notes="Long washout"),
+            med("Citalopram", paroxetine="Direct switch", venlafaxine="Cross-taper", notes="Check ECG"),
+        ],
+        "Switching antidepressants",
+    ),
+    Example(  # every column a drug, each cell labelled: a nursing study card
+        "<table><tr><th>🟣 Carbamazepine</th><th>🔵 Valproic Acid</th></tr>"
+        "<tr><td>Mechanism: sodium channel blocker</td><td>Mechanism: increases GABA</td></tr>"
+        "<tr><td>Indications: seizures, bipolar disorder</td><td>Indications: seizures, migraine</td></tr>"
+        "</table>",
+        [med("Carbamazepine", mechanism="sodium channel blocker", indications="seizures, bipolar disorder"),
+         med("Valproic Acid", mechanism="increases GABA", indications="seizures, migraine")],
+        "Carbamazepine vs valproic acid",
+    ),
+]
+
 _NOT_COMPARISONS = [
+    Example(  # a header cell that mentions a drug in passing does not make the table transposed
+        "<h2>Maximum doses</h2><table><tr><th>Patient</th><th>Dose (with epinephrine)</th>"
+        "<th>Dose (with bupivacaine)</th></tr>"
+        "<tr><td>Adults</td><td>7 mg/kg</td><td>4.5 mg/kg</td></tr>"
+        "<tr><td>Children</td><td>5 mg/kg</td><td>3 mg/kg</td></tr></table>",
+        [],
+        "Lidocaine dosing",
+    ),
+    Example(  # attributes across the top ("Safety", "Advice") are not products
+        "<h2>Lifestyle</h2><table><tr><th>Category</th><th>Safety</th><th>Advice</th></tr>"
+        "<tr><td>Alcohol</td><td>Use with caution</td><td>Alcohol can lower your blood sugar.</td></tr>"
+        "<tr><td>Driving</td><td>Use with caution</td><td>Wegovy rarely causes drowsiness.</td></tr>"
+        "</table>",
+        [],
+        "Wegovy for weight loss",
+    ),
     Example(
         "<h2>People who take gabapentin also took</h2><table><tr><th>Medication</th><th>Patients</th></tr>"
         "<tr><td>Tramadol</td><td>1,204</td></tr><tr><td>Pregabalin</td><td>988</td></tr>"
@@ -288,7 +357,8 @@ _NOT_COMPARISONS = [
 ]
 
 
-@pytest.mark.parametrize("example", rows(_COMPARISONS, _NOT_COMPARISONS), ids=row_id)
+@pytest.mark.parametrize("example", rows(_COMPARISONS, _COMPARISON_LAYOUTS, _NOT_COMPARISONS),
+                         ids=row_id)
 def test_comparisons(example: Example) -> None:
     art = article(page(example.html, example.h1))
     got = sorted((_comparison(c) for c in art["comparisons"]), key=lambda c: str(c["medication"]))

@@ -1,23 +1,30 @@
-"""Article metadata: title, canonical URL, description, site, language, dates, author.
+"""Article metadata: title, canonical URL, description, site, declared language, dates, author.
 
 Read from the whole page before boilerplate removal, because the head, JSON-LD and the author
 box all sit outside the article text. Sources are tried from the most to the least explicit
 (JSON-LD and meta tags before visible text), the way extruct's uniform layer orders them.
+JSON-LD references are followed through the page's graph (:mod:`pipeline.extract.jsonld`), so
+a site or an author given as ``{"@id": ...}`` is read by its name; the author is
+:mod:`pipeline.extract.author`'s job, the language the text's (:mod:`pipeline.extract.language`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
 from lxml import html
 
-from pipeline.segment import clean, element_text
+from pipeline.extract.author import find_author
+from pipeline.extract.jsonld import Graph, types
+from pipeline.segment import Block, clean, element_text
 
 _ARTICLE_TYPES = frozenset(
     {
@@ -28,30 +35,26 @@ _ARTICLE_TYPES = frozenset(
 )  # fmt: skip
 _TYPE_RANK = ("article", "newsarticle", "blogposting", "medicalscholarlyarticle", "scholarlyarticle",
               "medicalwebpage", "report", "techarticle", "webpage", "itempage", "drug", "product")
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||–|-|::|·|•|»)\s+")
+_TITLE_SEPARATORS = re.compile(r"(\s+(?:\||–|—|-|::|·|•|»)\s+|\s+(?:·|•|\|)$)")
 _BRANDING = re.compile(r"logo|brand|site-title|site-name|navbar|masthead", re.I)
-_AUTHOR_BOX = re.compile(r"author", re.I)
-_AUTHOR_NAME = re.compile(r"(?:^|[-_\s])(?:name|title|heading)(?:$|[-_\s])", re.I)
-_AUTHOR_BIO = re.compile(
-    r"(?:^|[-_\s])(?:bio|job|role|position|credentials?|description|desc|about)(?:$|[-_\s])", re.I
-)
-_COMMENT_AREA = re.compile(r"comment|respond|reply|review|disqus", re.I)
-_BYLINE = re.compile(r"^\s*(?:by|written by|author:|von|por)\s+", re.I)
-_PLACEHOLDER_AUTHOR = re.compile(
-    r"^(?:unknown|admin|administrator|author|project name|editor|user|guest|webmaster|"
-    r"your name|name|anonymous|staff|null|none|undefined)\b",
-    re.I,
-)
-_CREDENTIALS = re.compile(
-    r"^(?P<name>[^,|]+?)\s*,\s*(?P<title>(?:[A-Z][A-Za-z.]{0,6}\.?(?:\s*,\s*|\s+|$))+.*)$"
-)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _VISIBLE_DATE = re.compile(
-    r"\b(?:\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?"
-    r"\s+\d{4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4})\b",
+    rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH},?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}})\b",
     re.I,
 )
 _DATE_HOLDER = re.compile(r"date|posted|published|byline|author|entry-meta|post-meta|time", re.I)
+_PUBLISHED_LABEL = re.compile(
+    r"^(?:(?:first )?published(?: on)?|publish(?:ed)? date|date (?:of )?publication|date published|"
+    r"posted(?: on)?|publication date)\s*:?\s*", re.I)
+_MODIFIED_LABEL = re.compile(
+    r"^(?:(?:last )?updated(?: on)?|update date|last modified|modified(?: on)?|date modified|"
+    r"last reviewed(?: on)?|revised(?: on)?)\s*:?\s*", re.I)
 _LEADING_SYMBOLS = re.compile(r"^[^\w\"“'(¿¡]+", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.;,:]$")
+_HEADLINE_MAX_WORDS = 14
+_SITE_MAX_WORDS = 8
+_FALLBACK_TITLE_CHARS = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,8 @@ class Metadata:
     description: str | None
     site_name: str | None
     language: str | None
+    """As declared (``<html lang>``, og:locale, JSON-LD, Content-Language); the text decides
+    in :func:`pipeline.extract.language.resolve_language`."""
     published: dt.date | None
     modified: dt.date | None
     author_name: str | None
@@ -68,42 +73,6 @@ class Metadata:
     jsonld_names: tuple[str, ...]
     """Names of JSON-LD Drug / Product / about entities: evidence for the primary drug."""
     h1: str | None
-
-
-def _jsonld_nodes(root: html.HtmlElement) -> Iterator[dict[str, Any]]:
-    for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        raw = (script.text or "").strip()
-        if not raw:
-            continue
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            try:  # trailing commas and control characters are common in hand-written JSON-LD
-                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
-            except ValueError:
-                continue
-        yield from _flatten(data)
-
-
-def _flatten(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _flatten(item)
-    elif isinstance(data, dict):
-        yield data
-        if "@graph" in data:
-            yield from _flatten(data["@graph"])
-        for key in ("mainEntity", "about", "itemReviewed"):
-            if isinstance(data.get(key), dict | list):
-                yield from _flatten(data[key])
-
-
-def _types(node: dict[str, Any]) -> set[str]:
-    t = node.get("@type")
-    values = t if isinstance(t, list) else [t]
-    return {str(v).lower() for v in values if v}
 
 
 def _text(value: Any) -> str | None:
@@ -143,136 +112,167 @@ def parse_date(value: str | None) -> dt.date | None:
         return None
     if not 1990 <= parsed.year <= dt.date.today().year + 1:
         return None
+    years = {int(y) for y in re.findall(r"(?<!\d)\d{4}(?!\d)", value)}
+    if years and parsed.year not in years:
+        return None  # "01 Jan 0001" (an unset date) is not 2001
     return parsed.date()
 
 
-def _strip_site(title: str, site: str | None) -> str:
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) == 1:
+# --- title ----------------------------------------------------------------------------------
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKD", text).lower())
+
+
+def _names_site(segment: str, site: str | None, host: str | None) -> bool:
+    """Whether a title segment is the site's name: the name the page states, or its domain
+    written as words ("Opti Pharmacy" on optipharmacy.com)."""
+    seg = _squash(segment)
+    if not seg:
+        return False
+    if site and (seg == _squash(site) or (len(seg) >= 4 and (seg in _squash(site) or _squash(site) in seg))):
+        return True
+    return bool(host) and len(seg) >= 4 and seg in _squash(host or "")
+
+
+def strip_site(title: str, site: str | None, host: str | None = None) -> str:
+    """A <title> without the site's name.
+
+    A segment that is the site's name (stated, or the URL's domain as words) goes, at either
+    end; with no site name known only the trailing "| Site" or " - Site" segment goes (when it
+    reads like a name: a few words starting with a capital), so that a headline with dashes of
+    its own keeps them.
+    """
+    pieces = _TITLE_SEPARATORS.split(title)  # text, separator, text, ...
+    if len(pieces) == 1:
         return title
-    if site:
-        kept = [p for p in parts if p.strip().lower() != site.strip().lower()]
-        if kept and len(kept) < len(parts):
-            return " – ".join(kept) if len(kept) > 1 else kept[0]
-    return parts[0]
+    texts = pieces[0::2]
+    if _names_site(texts[0], site, host) and not _names_site(texts[-1], site, host):
+        return "".join(pieces[2:]).strip() or title
+    if _names_site(texts[-1], site, host) or _brand_like(texts[-1]):
+        return "".join(pieces[:-2]).strip() or title
+    return title
+
+
+def _brand_like(segment: str) -> bool:
+    """A trailing segment that may be a site's name: empty (a dangling separator), or a few
+    words that start with a capital or a digit ("Nurse Rob, RN", "GI Pharmacology"), not a
+    lower-case phrase that continues the headline."""
+    segment = segment.strip()
+    return not segment or (len(segment.split()) <= _SITE_MAX_WORDS and (segment[0].isupper()
+                                                                       or segment[0].isdigit()))
 
 
 def _similar(a: str, b: str) -> bool:
+    return _overlap(a, b) >= 0.6
+
+
+def _overlap(a: str, b: str) -> float:
     wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
-    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.6
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
-def _outside_comments(el: html.HtmlElement) -> bool:
-    return not any(_COMMENT_AREA.search(f"{a.get('id') or ''} {a.get('class') or ''}")
-                   for a in el.iterancestors())
+def clean_headline(text: str) -> str:
+    """A headline without the pictograms pages put before or after it ("🌿 Herbs", "Digoxin 💛")."""
+    text = _LEADING_SYMBOLS.sub("", text)
+    while text and ((text[-1] not in "®©™" and unicodedata.category(text[-1]) in ("So", "Mn", "Cf"))
+                    or text[-1].isspace()):
+        text = text[:-1]
+    return text
 
 
-_NAME_CLASS = re.compile(r"(?:author|byline|editor|writer|reviewer)[-_]*name", re.I)
-_ROLE_CLASSES = (re.compile(r"role|job|credential|position|(?:author|editor)[-_]*title", re.I),
-                 re.compile(r"bio|description", re.I))
-_AFTER_NAME = re.compile(r"^\s*,\s*(?P<title>[^·|•\n]{2,90}?)\s*(?:[·|•]|\s[-–—]\s|$)")
+def _choose_title(h1s: list[str], candidates: list[str], title_tag: str, site: str | None,
+                  host: str | None) -> str | None:
+    for h1 in h1s:
+        if any(_similar(h1, c) or h1.lower() in c.lower() for c in candidates):
+            return h1
+    if len(h1s) == 1:
+        return h1s[0]  # the page's one headline, even when the <title> is only a site name
+    if h1s and candidates:
+        # several headlines: the one that shares most words with the <title> or og:title
+        best = max(h1s, key=lambda h: max(_overlap(h, c) for c in candidates))
+        if max(_overlap(best, c) for c in candidates) >= 0.3:
+            return best
+    if title_tag and not (site and title_tag.strip().lower() == site.strip().lower()):
+        return strip_site(title_tag, site, host)
+    if h1s:
+        return h1s[0]
+    if candidates:
+        return strip_site(candidates[0], site, host)
+    return None
 
 
-def _person_name(el: html.HtmlElement) -> bool:
-    label = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if _NAME_CLASS.search(label) or (el.get("rel") or "").lower() == "author":
-        return True
-    prop = f"{el.get('itemprop') or ''} {el.get('property') or ''}".lower()
-    if "name" in prop.split() or "schema:name" in prop.split():
-        return any("person" in f"{a.get('typeof') or ''} {a.get('itemtype') or ''}".lower()
-                   for a in (el, *el.iterancestors()))
-    return False
+def _headline_like(block: Block) -> bool:
+    """A short line set as a headline: a heading of the top levels, or a short line of
+    capitalised words (a styled paragraph where a page has no <h1>)."""
+    text = block.text.strip()
+    words = text.split()
+    if not words or len(words) > _HEADLINE_MAX_WORDS or _SENTENCE_END.search(text):
+        return False
+    if not any(c.isalpha() for c in text):
+        return False
+    if block.kind == "heading":
+        return block.level <= 3
+    if block.kind != "paragraph" or not text[0].isupper():
+        return False
+    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
 
 
-def _author_markup(root: html.HtmlElement) -> tuple[str | None, str | None]:
-    """An author marked up in the page: a name element (class "author-name", rel=author, a
-    schema.org Person's name) and beside it a role element or the credentials after a comma."""
-    for el in root.iter():
-        if not isinstance(el.tag, str) or not _person_name(el) or not _outside_comments(el):
-            continue
-        name = _BYLINE.sub("", clean(el.text_content()))
-        if not name or len(name) > 80:
-            continue
-        parent = el.getparent()
-        title = None
-        if parent is not None:
-            for role in _ROLE_CLASSES:  # a stated role before a free-text biography
-                title = next((clean(s.text_content()) for s in parent.iter() if s is not el
-                              and isinstance(s.tag, str) and role.search(s.get("class") or "")
-                              and clean(s.text_content())), None)
-                if title:
-                    break
-            if title is None:
-                m = _AFTER_NAME.match(clean(el.tail or ""))
-                if m:
-                    title = m.group("title").strip()
-        return name, title
-    return None, None
+def headline_of(blocks: Sequence[Block]) -> str:
+    """The title of a page that has neither <title> nor <h1>: its first short headline-like
+    line, else the start of its first sentence; never the file name."""
+    for block in blocks[:60]:
+        if _headline_like(block):
+            return clean_headline(block.text)
+    text = next((b.text for b in blocks if b.text.strip()), "")
+    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    if len(first) > _FALLBACK_TITLE_CHARS:
+        first = first[:_FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+    return first or "untitled page"
 
 
-def _author_box(root: html.HtmlElement) -> tuple[str | None, str | None]:
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("html", "body", "meta", "a", "img"):
-            continue
-        label = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not _AUTHOR_BOX.search(label) or not _outside_comments(el):
-            continue
-        name = title = None
-        for child in el.iter():
-            if child is el or not isinstance(child.tag, str):
-                continue
-            clabel = f"{child.get('class') or ''} {child.get('itemprop') or ''}"
-            text = clean(child.text_content())
-            if not text:
-                continue
-            if name is None and (_AUTHOR_NAME.search(clabel) or child.get("itemprop") == "name"):
-                if "title" in clabel.lower() and "author of" in text.lower():
-                    continue  # the box's own caption ("Author of the article")
-                if len(text) <= 80:
-                    name = _BYLINE.sub("", text)
-            elif title is None and (_AUTHOR_BIO.search(clabel) or child.get("itemprop") == "jobTitle"):
-                title = text
+# --- the page's metadata --------------------------------------------------------------------
+
+
+def _site_name(meta: dict[str, str], graph: Graph, ld: dict[str, Any]) -> str | None:
+    """og:site_name, else the JSON-LD WebSite the page is part of, its publisher or the first
+    Organization: by name, following references, never an id or a URL."""
+    website = graph.resolve(ld.get("isPartOf"))
+    if not (isinstance(website, dict) and "website" in types(website)):
+        website = graph.first("website")
+    for value in (meta.get("og:site_name"), website, ld.get("publisher"),
+                  graph.first("organization", "medicalorganization", "corporation")):
+        name = graph.name(value)
         if name:
-            return name, title
-    return None, None
+            return name
+    return None
 
 
 def extract_metadata(root: html.HtmlElement) -> Metadata:
     meta = _meta(root)
-    nodes = list(_jsonld_nodes(root))
-    articles = [n for n in nodes if _types(n) & _ARTICLE_TYPES]
-    articles.sort(key=lambda n: min((_TYPE_RANK.index(t) for t in _types(n) if t in _TYPE_RANK),
+    graph = Graph.of(root)
+    articles = [n for n in graph.nodes if types(n) & _ARTICLE_TYPES]
+    articles.sort(key=lambda n: min((_TYPE_RANK.index(t) for t in types(n) if t in _TYPE_RANK),
                                     default=len(_TYPE_RANK)))
     ld: dict[str, Any] = articles[0] if articles else {}
-    org = next((n for n in nodes if _types(n) & {"organization", "website"}), {})
 
-    site = meta.get("og:site_name") or _text(ld.get("publisher")) or _text(org.get("name"))
+    site = _site_name(meta, graph, ld)
+    canonical = next((ln.get("href") for ln in root.iter("link")
+                      if "canonical" in (ln.get("rel") or "").lower().split() and ln.get("href")), None)
+    url = canonical or meta.get("og:url") or _text(ld.get("url")) or _text(ld.get("mainEntityOfPage"))
+    host = urlsplit(url).hostname if url and "//" in url else None
+
     head_title = root.find(".//title")
     title_tag = clean(head_title.text_content()) if head_title is not None else ""
-    h1s = [_LEADING_SYMBOLS.sub("", element_text(h)) for h in root.iter("h1") if not any(
+    h1s = [clean_headline(element_text(h)) for h in root.iter("h1") if not any(
         _BRANDING.search(f"{a.get('class') or ''} {a.get('id') or ''}")
         for a in (h, *h.iterancestors()))]
     h1s = [h for h in h1s if h]
     candidates = [c for c in (meta.get("og:title"), _text(ld.get("headline")), _text(ld.get("name")),
                               title_tag) if c]
-    title: str | None = None
-    for h1 in h1s:
-        if any(_similar(h1, c) or h1.lower() in c.lower() for c in candidates):
-            title = h1
-            break
-    if title is None and len(h1s) == 1:
-        title = h1s[0]  # the page's one headline, even when the <title> is only a site name
-    if title is None:
-        if title_tag and not (site and title_tag.strip().lower() == site.strip().lower()):
-            title = _strip_site(title_tag, site)
-        elif h1s:
-            title = h1s[0]
-        elif candidates:
-            title = _strip_site(candidates[0], site)
-
-    canonical = next((ln.get("href") for ln in root.iter("link")
-                      if "canonical" in (ln.get("rel") or "").lower().split() and ln.get("href")), None)
-    url = canonical or meta.get("og:url") or _text(ld.get("url")) or _text(ld.get("mainEntityOfPage"))
+    title = _choose_title(h1s, candidates, title_tag, site, host)
 
     description = (meta.get("description") or meta.get("og:description")
                    or _text(ld.get("description")) or meta.get("twitter:description"))
@@ -282,40 +282,26 @@ def extract_metadata(root: html.HtmlElement) -> Metadata:
     if language:
         language = language.replace("_", "-").strip() or None
 
+    labelled = cache(lambda: _labelled_dates(root))  # walked only when no tag states a date
     published = parse_date(meta.get("article:published_time") or _text(ld.get("datePublished"))
                            or meta.get("datepublished") or meta.get("date")
                            or meta.get("dc.date") or meta.get("citation_publication_date")
                            or _time(root, "published") or meta.get("dcterms.created")
-                           or _visible_date(root))
+                           or labelled()[0] or _visible_date(root))
     modified = parse_date(meta.get("article:modified_time") or _text(ld.get("dateModified"))
                           or meta.get("og:updated_time") or meta.get("datemodified")
-                          or meta.get("last-modified") or _time(root, "updated"))
+                          or meta.get("last-modified") or _time(root, "updated")
+                          or labelled()[1])
 
-    box_name, box_title = _author_markup(root)
-    if box_name is None:
-        box_name, box_title = _author_box(root)
-    if box_name and not box_title:
-        split = _CREDENTIALS.match(box_name)  # "Nicole Trelour, ND"
-        if split:
-            box_name, box_title = split.group("name"), split.group("title")
-    ld_author = ld.get("author")
-    author_name = next((n for n in (_text(ld_author), meta.get("author"), box_name)
-                        if n and not _PLACEHOLDER_AUTHOR.search(n)), None)
-    author_title = None
-    if isinstance(ld_author, dict):
-        author_title = _text(ld_author.get("jobTitle")) or _text(ld_author.get("description"))
-    elif isinstance(ld_author, list) and ld_author and isinstance(ld_author[0], dict):
-        author_title = _text(ld_author[0].get("jobTitle"))
-    if box_name and author_name and (_similar(box_name, author_name) or box_name in author_name):
-        author_title = author_title or box_title
-
-    names = tuple(n for n in (_text(x.get("name")) for x in nodes
-                              if _types(x) & {"drug", "product", "medicalentity"}) if n)
+    author = find_author(root, graph, ld, meta.get("author"))
+    names = tuple(n for n in (_text(x.get("name")) for x in graph.nodes
+                              if types(x) & {"drug", "product", "medicalentity"}) if n)
     return Metadata(
         title=title, url=url, description=description, site_name=site, language=language,
         published=published, modified=modified,
-        author_name=_BYLINE.sub("", author_name) if author_name else None,
-        author_title=author_title, jsonld_names=names, h1=h1s[0] if h1s else None,
+        author_name=author.name if author else None,
+        author_title=author.title if author else None, jsonld_names=names,
+        h1=h1s[0] if h1s else None,
     )
 
 
@@ -330,6 +316,25 @@ def _visible_date(root: html.HtmlElement) -> str | None:
         if m:
             return m.group(0)
     return None
+
+
+def _labelled_dates(root: html.HtmlElement) -> tuple[str | None, str | None]:
+    """The first publication and update dates written after their labels in a short line
+    ("Publish date October, 16 2024", "Last updated: 3 March 2023"), wherever they stand."""
+    found: dict[re.Pattern[str], str] = {}
+    for el in root.iter("p", "span", "div", "li", "small", "time", "dd", "td"):
+        own = (el.text or "").lstrip()
+        for label in (_PUBLISHED_LABEL, _MODIFIED_LABEL):
+            if label in found or not label.match(own):
+                continue  # the label is the line's own first text: a cheap test first
+            text = clean(el.text_content())
+            m = label.match(text) if len(text) <= 60 else None
+            date = _VISIBLE_DATE.match(text[m.end():]) if m else None
+            if date:
+                found[label] = date.group(0)
+        if len(found) == 2:
+            break
+    return found.get(_PUBLISHED_LABEL), found.get(_MODIFIED_LABEL)
 
 
 def _time(root: html.HtmlElement, kind: str) -> str | None:

@@ -79,6 +79,7 @@ _SOURCE_MODEL: dict[str, type[BaseModel]] = {
 _ITEM_COLUMNS: dict[tuple[str, str], tuple[str, Literal["item", "key", "value"]]] = {
     ("comparison_side_effects", "term"): ("side_effects", "item"),
     ("comparison_attributes", "column"): ("attributes", "key"),
+    ("comparison_attributes", "attribute"): ("attribute_keys", "value"),
     ("comparison_attributes", "value"): ("attributes", "value"),
     ("citations", "text"): ("citations", "item"),
 }
