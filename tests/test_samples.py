@@ -29,8 +29,6 @@ MIN_F1 = {"side_effects": 0.8, "side_effect_categories": 0.8, "conditions": 0.75
 
 # (page stem, field): why it is a known gap.
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("08-levothyroxine-jsonld-only", "conditions"):
-        "symptoms listed under the condition (constipation) and 'cancer' read as conditions",
     ("11-loratadine-prose", "conditions"):
         "synonyms the page uses in passing (hay fever, urticaria) are listed beside the canonical names",
     ("11-loratadine-prose", "benefits"):

@@ -53,6 +53,9 @@ _WEAK = re.compile(
 # conditions like kidney disease should speak with a provider"
 _CAUTION = re.compile(r"\b(?:should (?:also )?(?:speak|talk|consult|check|ask|avoid|not)|not recommended|"
                       r"caution|contraindicated|avoid|do not|don't|must not)\b", re.I)
+# "pooled the trials in adults with chronic neuropathic pain": the population a drug is studied in
+_STUDIED_IN = re.compile(r"\b(?:trials?|studies|study|meta-analys[ie]s)\s+(?:\w+\s+){0,3}?in\s+(?:\w+\s+)?"
+                         r"(?:adults|people|patients|children|participants)\s+with\s+", re.I)
 _LIST_INTRO = re.compile(r"\b(?:such as|including|like|e\.g\.)\s+", re.I)
 _PATIENTS_WITH = re.compile(r"\b(?:people|patients|individuals|adults|children|those|men|women|"
                             r"participants|subjects)\s+(?:with|who have|suffering from|living with)\s+",
@@ -63,7 +66,7 @@ _PARENS = re.compile(r"\s*\([^)]*\)")
 _CLAUSE_END = re.compile(
     r"[.;:!?](?:\s|$)|\s[—–-]\s|\(|\s(?:which|that|who|when|if|because|although|but|while|by|caused|"
     r"as well as|associated|caused|in (?:adults|children|patients|people)|and (?:is|are|can|may|"
-    r"has|it|to)|with|without|so|after|since|etc|as|to|is|are|was|were)\b",
+    r"has|it|to)|with|without|so|after|since|etc|as|to|is|are|was|were|whose|where|in which)\b",
     re.I,
 )
 _MAX_ITEM_WORDS = 6
@@ -120,11 +123,11 @@ def _phrases_after(sentence: str, in_uses: bool) -> list[tuple[str, bool]]:
     """(phrase, strong) for every phrase an indication cue introduces."""
     out: list[tuple[str, bool]] = []
     sentence = _PARENS.sub("", sentence)
-    strong = list(_STRONG.finditer(sentence))
+    strong = [*_STRONG.finditer(sentence), *_STUDIED_IN.finditer(sentence)]
     triggers = [(m, True) for m in strong] + [(m, False) for m in _WEAK.finditer(sentence)]
     if in_uses:  # in a uses section any example list names conditions
         triggers += [(m, False) for m in _LIST_INTRO.finditer(sentence)]
-    if triggers:  # "used to manage X in people with Y": Y is treated too
+    if triggers or in_uses:  # "used to manage X in people with Y": Y is treated too
         triggers += [(m, False) for m in _PATIENTS_WITH.finditer(sentence)]
     defined = _DEFINED.match(sentence)  # "Diabetes is a chronic condition that ..."
     if defined:
@@ -217,7 +220,11 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
                 name = _GRADE_HEAD.sub("", clean_term(part))
                 if block.list_id in trusted or is_known_condition(name):
                     add(part, block.text)
-            continue
+            if not block.label:
+                continue
+            scan_uses = False  # "Label – its description": the label names it, the rest describes
+        else:
+            scan_uses = in_uses
         for sentence in split_sentences(block.text):
             cautious = is_warning_sentence(sentence) or bool(_CAUTION.search(sentence))
             for phrase, strong in _phrases_after(sentence, in_uses):
@@ -234,11 +241,15 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
                     add(head.text, sentence)
                 elif strong and _condition_shaped(name):
                     add(phrase, sentence)
-            listed = len(sentence.split()) <= _MAX_ITEM_WORDS + 4  # a line of a list
-            if in_uses and (listed or _USE_VERB.search(sentence) or _DRUG_SUBJECT.match(sentence)) and (
+            # a line or item of a uses list names conditions without a verb
+            listed = block.kind == "item" or len(sentence.split()) <= _MAX_ITEM_WORDS + 4
+            if scan_uses and (listed or _USE_VERB.search(sentence) or _DRUG_SUBJECT.match(sentence)) and (
                     not cautious):
                 for mention in find_conditions(sentence):
                     before = " ".join(sentence[: mention.start].split()[-6:])
-                    if not _NEGATION.search(before) and _about_the_drug(ctx, sentence, mention.start, cb):
+                    inside = any(re.search(rf"\b{re.escape(mention.text.lower())}$", r.name.lower())
+                                 and r.text == sentence for r in records)  # "cancer" of "thyroid cancer"
+                    if (not _NEGATION.search(before) and not inside
+                            and _about_the_drug(ctx, sentence, mention.start, cb)):
                         add(mention.text, sentence)
     return records

@@ -311,7 +311,8 @@ def _terms_of(text: str) -> list[str]:
     return terms
 
 
-_GLOSSED = re.compile(r"([^\W\d_][\w-]*)\s*\(([^()]{3,40})\)")
+# a single word glossed in brackets, standing alone as a part of a list
+_GLOSSED = re.compile(r"(?:(?<=^)|(?<=,\s)|(?<=\band\s)|(?<=\bor\s))([^\W\d_][\w-]*)\s*\(([^()]{3,40})\)")
 _MEDICAL = re.compile(r"(?:emia|aemia|itis|osis|edema|oedema|algia|pathy|ence|ia)$", re.I)
 
 

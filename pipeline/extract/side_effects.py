@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pipeline.classify import Classified, classify_heading
+from pipeline.classify import Classified, classify_heading, introduces_effects
 from pipeline.extract.context import PageContext, cues
 from pipeline.extract.effect_terms import (
     ItemReading,
@@ -81,7 +81,7 @@ _OPENER = re.compile(
     r"|^\s*,[^,.;:]{1,80}?,\s*(?:(?:may|can|might|could|also|often)\s+){0,2}"
     r"(?:include[sd]?|including|such as)\s*:?"
     # "other side effects seen in a small group of people include ..."
-    r"|^[^.;:!?()—–]{1,60}?\s(?:include[sd]?|including|such as)\s*:?"
+    r"|^[^.;:!?(),—–]{1,45}?\s(?:include[sd]?|including|such as)\s*:?"
     # "an additional adverse reaction from clinical studies was X"
     r"|^\s+(?:from|in|during|seen in|reported in)\s+(?:[\w-]+\s+){1,3}(?:was|were)\s+",
     re.I,
@@ -99,7 +99,9 @@ _GAIN = re.compile(r"^\s*(?:(?:a|an|the|some|significant|great|better)\s+)*(?:re
                    r"reduction|benefits?|better|fewer|less|weight loss)\b", re.I)
 _RELIEF = re.compile(r"\b(?:relie\w*|reduc\w*|treat\w*|improv\w*|help\w*|manag\w*|control\w*|eas\w*)\b",
                      re.I)
-_SIGNS_LIST = re.compile(r"\b(?:signs|symptoms)\s+of\s+(?=[^,.;]{1,40},)", re.I)
+_SIGNS_LIST = re.compile(
+    r"\b(?:signs|symptoms)\s+of\s+(?=(?:(?!\b(?:include|includes|are|is|such as|may|can)\b)[^,.;:]){1,40},)",
+    re.I)
 _INCLUDING = re.compile(r",?\s+(?:including|such as|e\.g\.)\s+", re.I)
 _SYMPTOMS_OF = re.compile(r"^\s+of\s+((?:[\w'-]+\s*){1,4})", re.I)
 _ADVERSE_OF = re.compile(r"overdose|overdosage|withdrawal|toxicity|too much|allergic|reaction|"
@@ -113,6 +115,7 @@ _QUALIFIED = re.compile(
 _CUE_REACH = 300  # characters either side of a term in which its category cue may stand
 _HARM_HEADING = re.compile(r"toxicit|adverse|side[ -]effects?|reactions", re.I)
 _MIN_CONTENT_LIST = 3
+_SHORT_HEADING = 12  # a longer "heading" that mentions side effects is a headline sentence
 _MAX_HEADING_TERM_WORDS = 6
 # the subject of "can cause" when it is the drug or its use, not the illness or the weather
 _DRUG_SUBJECT = re.compile(
@@ -262,6 +265,8 @@ class _Collector:
             return False
         if category == "unspecified" and _GRAVE.match(term):
             category = "serious"  # "can cause severe birth defects": the page calls it severe
+        if term.lower() in _GENERIC:
+            category = "withdrawal"  # "withdrawal symptoms" are of withdrawal, whatever the section
         normalized, canonical = term_fields(spelled or term)
         key = (drug, canonical, category)
         if key in self.seen:
@@ -699,10 +704,14 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
         # a section of another kind whose heading also names harms ("Dosage modifications for
         # hematologic toxicities") has its known effects read from its prose too
         in_section = se_section or (cb.kind not in ("title", "comparison", "benefits") and bool(
-            _HARM_HEADING.search(cb.heading or "")))
+            _HARM_HEADING.search(cb.heading or "")) and len((cb.heading or "").split()) <= _SHORT_HEADING)
         unsorted = cb.kind in (None, "title", "overview", "table")
         cue_only = unsorted and (cb.category in ("serious", "withdrawal", "overdose")
                                  or block.list_id in effect_lists)
+        # a warnings list that names risks ("Both drugs carry class warnings for:") is a list
+        # of effects as well as of warnings
+        se_section = se_section or (cb.kind in _RISK_KINDS and block.kind == "item"
+                                    and introduces_effects(cb.heading or ""))
         category = cb.category or ("serious" if cb.kind == "warnings"
                                    else "common" if block.source == "tr" and in_section
                                    else "unspecified")  # an incidence table lists common ones
@@ -750,9 +759,16 @@ def extract_side_effects(ctx: PageContext) -> list[SideEffect]:
     return _without_unplaced_repeats(col.records)
 
 
+_GENERIC = frozenset({"withdrawal symptoms", "withdrawal symptom", "discontinuation symptoms",
+                      "discontinuation syndrome", "withdrawal"})
+
+
 def _without_unplaced_repeats(records: list[SideEffect]) -> list[SideEffect]:
     """One fact, one record: an effect the page also places in a category ("common" in a
     table, "serious" under a heading) needs no second, uncategorised record from a mention."""
     placed = {(r.drug, r.term_canonical) for r in records if r.category != "unspecified"}
+    # "can cause withdrawal symptoms" says no more when the page names them
+    named = {r.drug for r in records if r.category == "withdrawal" and r.term_canonical not in _GENERIC}
     return [r for r in records
-            if r.category != "unspecified" or (r.drug, r.term_canonical) not in placed]
+            if (r.category != "unspecified" or (r.drug, r.term_canonical) not in placed)
+            and not (r.term_canonical in _GENERIC and r.drug in named)]

@@ -81,14 +81,23 @@ def _with_label(cb: Classified, text: str) -> str:
     return text
 
 
-def _substance(text: str) -> str:
+def _substance(text: str) -> list[str]:
     """A warning item or paragraph without its statistics and routine sentences ("Symptomatic
-    bradycardia can occur. Cases (8.6%) have been reported ..." is its first sentence)."""
+    bradycardia can occur. Cases (8.6%) have been reported ..." is its first sentence): the
+    runs of sentences left, each quoted as the page has it."""
     sentences = _sentences_with_continuations(text)
-    kept = [s for s in sentences if not is_statistic(s) and not is_routine(s)]
-    if len(kept) == len(sentences):
-        return text
-    return " ".join(kept)
+    keep = [not is_statistic(s) and not is_routine(s) for s in sentences]
+    if all(keep):
+        return [text]
+    runs: list[list[str]] = []
+    for sentence, kept in zip(sentences, keep, strict=True):
+        if not kept:
+            runs.append([])
+        elif runs and runs[-1]:
+            runs[-1].append(sentence)
+        else:
+            runs.append([sentence])
+    return [" ".join(run) for run in runs if run]
 
 
 def extract_warnings(ctx: PageContext) -> list[Warning]:
@@ -117,18 +126,17 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
         if block.kind not in ("item", "paragraph"):
             continue
         if cb.kind == "warnings":
-            text = _substance(block.text)
-            if not text:
-                continue
-            sentences = _sentences_with_continuations(text)
-            separate = len(sentences) > 1 and all(is_warning_sentence(s) for s in sentences)
-            if block.kind == "item" or (len(sentences) <= _MAX_SENTENCES_AS_ONE and not separate):
-                # a precaution and its explanation stay one warning; sentences that each warn
-                # on their own ("Caution is ... . Caution is also ...") are several
-                add(_with_label(cb, text), cb, _MIN_ITEM_WORDS if block.kind == "item" else _MIN_WORDS)
-            else:
-                for sentence in sentences:
-                    add(sentence, cb)
+            for text in _substance(block.text):
+                sentences = _sentences_with_continuations(text)
+                separate = len(sentences) > 1 and all(is_warning_sentence(s) for s in sentences)
+                if block.kind == "item" or (len(sentences) <= _MAX_SENTENCES_AS_ONE and not separate):
+                    # a precaution and its explanation stay one warning; sentences that each
+                    # warn on their own ("Caution is ... . Caution is also ...") are several
+                    add(_with_label(cb, text), cb,
+                        _MIN_ITEM_WORDS if block.kind == "item" else _MIN_WORDS)
+                else:
+                    for sentence in sentences:
+                        add(sentence, cb)
             continue
         if cb.kind in _SKIP_KINDS:
             continue
