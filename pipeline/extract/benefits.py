@@ -13,6 +13,7 @@ import re
 from pipeline.classify import Classified, classify_heading
 from pipeline.extract.context import PageContext
 from pipeline.models import Benefit
+from pipeline.normalize.drugs import lexicon as drug_lexicon
 from pipeline.text import split_sentences, word_count
 
 _MAX_WORDS = 60
@@ -49,16 +50,48 @@ _SUBJECT_VERB = re.compile(
 )
 
 
-def _is_benefit_statement(text: str, ctx: PageContext) -> bool:
+# a benefit stated inside a sentence: "..., and they improve exercise capacity", "beta blockers
+# reduce mortality in heart failure", "Long-term use shows effective control of lipids"
+_CLAUSES = re.compile(r";|\s[—–]\s|:\s|,\s(?:and|but|while|whereas|so)\s|\.\s")
+_CLAUSE_VERB = re.compile(
+    rf"\b(?:(?:can|may|will|also|often|not only|further|\w+ly)\s+)*(?:{_VERB}|produces?|achieves?|"
+    rf"provides?|delivers?|offers?|leads? to|results? in|amplifies|controls?|shows? effective|"
+    rf"(?:is|are) (?:a |an )?(?:highly |very |clinically )?(?:effective|beneficial|helpful))\b", re.I)
+_CLAUSE_SUBJECT = re.compile(
+    r"\b(?:it|they|this|these|its|use|using|treatment|therapy|taking|inhibition|supplementation|"
+    r"herb|supplement|medicine|medication|drug|dose|doses)\b", re.I)
+_PROVEN = re.compile(r"^(?:clinically\s+)?(?:proven|shown|demonstrated)\s+(?:\w+\s+){0,6}?to\s+\w+", re.I)
+_NOT_A_BENEFIT = re.compile(r"\b(?:not|no|never|nor|cannot|doesn't|don't|isn't|fails?|risk|side effects?)\b",
+                            re.I)
+_SUBJECT_WORDS = 10
+
+
+def _states_benefit_within(text: str, ctx: PageContext) -> bool:
+    """Whether a clause of the sentence has the drug (or "it", "they", "its use") as the
+    subject of a benefit verb."""
+    for clause in _CLAUSES.split(text):
+        m = _CLAUSE_VERB.search(clause)
+        if m is None:
+            continue
+        subject = clause[: m.start()]
+        if (len(subject.split()) <= _SUBJECT_WORDS and not _NOT_A_BENEFIT.search(subject)
+                and (ctx.mentions(subject) or drug_lexicon().find_classes(subject)
+                     or _CLAUSE_SUBJECT.search(subject))):
+            return True
+    return False
+
+
+def _is_benefit_statement(text: str, ctx: PageContext, anywhere: bool = False) -> bool:
     if text.endswith("?") or not 2 <= word_count(text) <= _MAX_WORDS:
         return False
-    if _LEADING_VERB.match(text):
+    if _LEADING_VERB.match(text) or _PROVEN.match(text):
         return True
     m = _SUBJECT_VERB.match(text)
-    if not m:
-        return False
-    name = m.group("name")
-    return name is None or bool(ctx.mentions(name))
+    if m:
+        name = m.group("name")
+        if name is None or bool(ctx.mentions(name)):
+            return True
+    return anywhere and _states_benefit_within(text, ctx)
 
 
 def extract_benefits(ctx: PageContext) -> list[Benefit]:
@@ -95,7 +128,7 @@ def extract_benefits(ctx: PageContext) -> list[Benefit]:
                     add(text, cb)
             elif block.kind == "paragraph":
                 for sentence in split_sentences(block.text):
-                    if _is_benefit_statement(sentence, ctx):
+                    if _is_benefit_statement(sentence, ctx, anywhere=True):
                         add(sentence, cb)
             continue
         if cb.kind in _NOT_HERE or block.kind not in ("heading", "item", "paragraph"):

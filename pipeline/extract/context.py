@@ -23,6 +23,8 @@ from pipeline.validate import build
 M = TypeVar("M", bound=Record)
 
 
+_SUBJECT_REACH = 40
+"""Characters from a sentence's start within which a drug it names can be its subject."""
 # a drug named as the object of a preposition or a comparison, not as the statement's subject
 _AS_OBJECT = re.compile(
     r"\b(?:with|such as|like|plus|and|or|than|versus|vs\.?|including|from|to|of|on|into|alongside|"
@@ -188,9 +190,14 @@ class PageContext:
 
     def sentence_drug(self, sentence: str, block: Classified) -> str | None:
         """The drug a whole sentence is about: its subject if it names exactly one drug."""
-        names = {m.generic for m in self.mentions(sentence)}
-        if self.primary in names:
+        found = self.mentions(sentence)
+        names = {m.generic for m in found}
+        if self.primary in names or (self.primary and names & set(self.primary.split("/"))):
             return self.primary
-        if len(names) == 1:
-            return names.pop()
+        # a drug named as an object ("reduces the cortisol levels", "do not take with
+        # warfarin") is not what the sentence is about
+        subjects = {m.generic for m in found if m.start <= _SUBJECT_REACH
+                    and not _AS_OBJECT.search(sentence, max(0, m.start - 40), m.start)}
+        if len(subjects) == 1:
+            return subjects.pop()
         return self._drug_of_block(block)
