@@ -21,6 +21,7 @@ from importlib import resources
 
 from lxml import html
 
+from pipeline.classify import classify_heading
 from pipeline.panels import label_panels
 
 _NEVER_CONTENT = frozenset(
@@ -151,12 +152,47 @@ def strip_boilerplate(root: html.HtmlElement, headline: str | None = None) -> Co
         if el.getparent() is None or not _attached(el, root) or el.find(".//table") is not None:
             continue
         n_links, density = _link_density(el)
-        if n_links >= 3 and density > 0.7:
+        if n_links >= 3 and density > 0.7 and not _listed_content(el):
             _drop(el, "link-dense block", removed)
         elif n_links == 1 and density > 0.9 and el.tag == "p" and len(el.text_content()) < 80:
             _drop(el, "lone link line", removed)
 
     return Content(root=_main_element(root), removed=removed)
+
+
+_CONTENT_KINDS = frozenset({"side_effects", "warnings", "dosage", "uses", "benefits", "safety"})
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_LOOK_BACK = 3
+
+
+def _heading_before(el: html.HtmlElement) -> str | None:
+    """The text of the heading a list sits under: the nearest heading before it, among its
+    own or its parents' preceding siblings."""
+    node: html.HtmlElement | None = el
+    for _ in range(_LOOK_BACK):
+        if node is None:
+            return None
+        for sibling in node.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str):
+                continue
+            if sibling.tag in _HEADINGS or sibling.tag in ("strong", "b", "dt"):
+                return " ".join(sibling.text_content().split())
+            inner = [h for h in sibling.iter(*_HEADINGS)]
+            if inner:
+                return " ".join(inner[-1].text_content().split())
+            if " ".join(sibling.text_content().split()):
+                break  # text between: this list has no heading right before it
+        node = node.getparent()
+    return None
+
+
+def _listed_content(el: html.HtmlElement) -> bool:
+    """A list under a heading that names a section of the article ("Side effects", "Drug
+    interactions") is content, even when every item is a link to a page about it."""
+    if el.tag not in ("ul", "ol") and el.find("ul") is None and el.find("ol") is None:
+        return False
+    heading = _heading_before(el)
+    return heading is not None and classify_heading(heading).kind in _CONTENT_KINDS
 
 
 def _attached(el: html.HtmlElement, root: html.HtmlElement) -> bool:

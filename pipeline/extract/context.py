@@ -23,6 +23,11 @@ from pipeline.validate import build
 M = TypeVar("M", bound=Record)
 
 
+_IN_AN_EFFECT_BEFORE = re.compile(
+    r"\b(?:low|high|elevated|raised|increased|decreased|reduced|excess|excessive|too much|too little|"
+    r"deficiency of|lack of|loss of|levels? of)\s+$", re.I)
+_IN_AN_EFFECT_AFTER = re.compile(r"\s+(?:deficiency|deficiencies|levels?|toxicity|poisoning|overload|"
+                                 r"depletion|excess)\b", re.I)
 _SUBJECT_REACH = 40
 """Characters from a sentence's start within which a drug it names can be its subject."""
 # a drug named as the object of a preposition or a comparison, not as the statement's subject
@@ -175,8 +180,10 @@ class PageContext:
         for mention in reversed([m for m in self.mentions(text) if m.end <= pos]):
             if self.primary and mention.generic in self.primary.split("/"):
                 return self.primary
-            if _AS_OBJECT.search(text, max(0, mention.start - 40), mention.start):
-                continue
+            if (_AS_OBJECT.search(text, max(0, mention.start - 40), mention.start)
+                    or _IN_AN_EFFECT_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+                    or _IN_AN_EFFECT_AFTER.match(text, mention.end)):
+                continue  # "low magnesium", "vitamin B12 deficiency" name effects, not drugs
             return mention.generic
         return self._drug_of_block(block)
 

@@ -44,7 +44,7 @@ _NOT_TERM = re.compile(
     r"^(?:tell|call|stop|take|contact|seek|if|do|don't|ask|talk|speak|get|go|keep|avoid|use|none|"
     r"see|check|read|make|you|it|this|these|they|we|there|most|some|many|other|all|"
     r"any|each|both|such|generally|usually|often|also|may|can|should|will|would|could|"
-    r"more|less|very|including|include|like|what|when|where|which|who|why|how|not|no|"
+    r"more|less|including|include|like|what|when|where|which|who|why|how|not|no|"
     r"because|since|although|though|however|unless|until|while|whether|than|then|so|and|or|but)\b",
     re.I,
 )
@@ -203,13 +203,15 @@ class _HeadWords:
     symptoms: frozenset[str]
     body: frozenset[str]
     document: frozenset[str]
+    measures: frozenset[str]
 
 
 @cache
 def _head_words() -> _HeadWords:
     data = json.loads(resources.files("pipeline.data").joinpath("effect_words.json").read_text())
-    return _HeadWords(frozenset(data["symptom_heads"]), frozenset(data["body"]),
-                      frozenset(data["document"]))
+    return _HeadWords(frozenset(data["symptom_heads"]) - frozenset(data["measures"]),
+                      frozenset(data["body"]), frozenset(data["document"]),
+                      frozenset(data["measures"]))
 
 
 def effect_like(term: str) -> bool:
@@ -226,6 +228,10 @@ def effect_like(term: str) -> bool:
     lex = _head_words()
     if head in lex.document or head.endswith("ly") or all(w in lex.document for w in words):
         return False
+    if head in lex.measures:
+        return len(words) >= 3  # "low blood pressure", "high potassium levels"; not "high levels"
+    if any(known_effect(" ".join(words[i:])) for i in range(1, len(words))):
+        return True  # "unusual fatigue" is a kind of fatigue
     if head in lex.symptoms or _EFFECT_SUFFIX.search(head):
         return True
     return len(words) >= 2 and head in lex.body

@@ -112,5 +112,9 @@ def settle(shapes: Sequence[Shape], doubtful: Sequence[bool]) -> list[Shape]:
     confident = [s for s, d in zip(shapes, doubtful, strict=True) if not d]
     if not confident:
         return list(shapes)
-    majority = max(set(confident), key=confident.count)
-    return [majority if d else s for s, d in zip(shapes, doubtful, strict=True)]
+    counts = {shape: confident.count(shape) for shape in confident}
+    top = max(counts.values())
+    # a clear majority decides; on a tie a doubtful item keeps its own class
+    winners = [shape for shape, n in counts.items() if n == top]
+    return [(winners[0] if len(winners) == 1 else s) if d else s
+            for s, d in zip(shapes, doubtful, strict=True)]

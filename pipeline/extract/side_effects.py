@@ -593,7 +593,8 @@ def _item_shapes(ctx: PageContext) -> dict[int, Shape]:
     for indexes in by_list.values():
         texts = [ctx.blocks[i].block.text for i in indexes]
         shapes = [shape(t) for t in texts]
-        doubtful = [s == "term" and len(t.split()) <= 2 and not known_effect(trim_term(t))
+        # a single unknown word ("Ginger") may be a product as well as an effect
+        doubtful = [s == "term" and len(bare(t).split()) == 1 and not effect_like(trim_term(t))
                     for s, t in zip(shapes, texts, strict=True)]
         out.update(zip(indexes, settle(shapes, doubtful), strict=True))
     return out

@@ -1,0 +1,332 @@
+"""Structure first: the sections, items and lines a reader sees, however the page marks them.
+
+Table-driven like the other snippet tests: each row is a small page written for the test in
+the shape real sites use (tabs, accordions, ``<select>`` panels, panel ids, ``<br>`` lines,
+runs of short lines, effect-naming sub-headings, category dividers, lead-ins) and the
+(term, category) pairs a careful reader takes from it for the page's drug. Every family has
+rows in the wordings of at least two kinds of site.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.snippets import Example, article, norm, page, row_id, rows
+
+
+def pairs(*terms: str, category: str = "unspecified") -> set[tuple[str, str]]:
+    return {(norm(t), category) for t in terms}
+
+
+def side_effects(html: str, h1: str) -> set[tuple[str, str]]:
+    art = article(page(html, h1))
+    return {(norm(se["term_normalized"]), se["category"]) for se in art["side_effects"]
+            if se["drug"] == art["drug"]}
+
+
+# --------------------------------------------------------------------------------------------
+# Sections named only by controls: tabs, accordions, selects, panel ids
+# --------------------------------------------------------------------------------------------
+
+_CONTROLS = [
+    # a tab strip (role=tab + aria-controls) over hidden panels, as pharmacy product pages have
+    Example(
+        '<ul role="tablist"><li role="tab" aria-controls="p1">Description</li>'
+        '<li role="tab" aria-controls="p2">Side effects</li></ul>'
+        '<div id="p1" role="tabpanel"><p>A tablet for muscle spasms.</p></div>'
+        '<div id="p2" role="tabpanel"><ul><li>Sleepiness</li><li>Weak legs</li></ul></div>',
+        pairs("sleepiness", "weak legs"),
+    ),
+    # Bootstrap tabs: links with data-toggle and href="#id"
+    Example(
+        '<ul class="nav"><li><a data-toggle="tab" href="#uses">Uses</a></li>'
+        '<li><a data-toggle="tab" href="#adverse">Adverse reactions</a></li></ul>'
+        '<div class="tab-content"><div id="uses"><p>For spasticity.</p></div>'
+        '<div id="adverse"><p>Ringing ears</p><p>Puffy ankles</p><p>Hiccups</p></div></div>',
+        pairs("ringing ears", "puffy ankles", "hiccups"),
+    ),
+    # an accordion button with data-bs-target, the label inside a heading
+    Example(
+        '<h3><button data-bs-target="#c2" aria-expanded="false">Possible side effects</button></h3>'
+        '<div id="c2" class="collapse"><ul><li>Metallic taste</li><li>Nausea</li></ul></div>',
+        pairs("metallic taste", "nausea"),
+    ),
+    # an accordion button with no panel id: the button itself heads the panel
+    Example(
+        '<button class="accordion">Side effects</button>'
+        '<div class="panel"><ul><li>Dry eyes</li><li>Hair thinning</li></ul></div>',
+        pairs("dry eyes", "hair thinning"),
+    ),
+    # a <select> whose options show panels
+    Example(
+        '<select><option value="dosing">Dosing</option><option value="se">Side effects</option>'
+        '</select><div id="dosing"><p>Take 5 mg.</p></div>'
+        '<div id="se"><ul><li>Blurry vision</li><li>Cold hands</li></ul></div>',
+        pairs("blurry vision", "cold hands"),
+    ),
+    # nothing but a panel id that names the section
+    Example(
+        '<div id="side-effects-content"><ul><li>Tummy ache</li><li>Yawning</li></ul></div>',
+        pairs("tummy ache", "yawning"),
+    ),
+    Example(
+        '<div id="tabSideEffects"><ul><li>Restless legs</li><li>Vivid dreams</li></ul></div>',
+        pairs("restless legs", "vivid dreams"),
+    ),
+    # a <details> block headed by its <summary>; what follows it is no longer in the section
+    Example(
+        "<details><summary>Side effects</summary><ul><li>Flushing</li><li>Itchy scalp</li></ul>"
+        "</details><ul><li>Take with water</li><li>Store below 25 C</li></ul>",
+        pairs("flushing", "itchy scalp"),
+    ),
+]
+
+# --------------------------------------------------------------------------------------------
+# Lines and items without list markup
+# --------------------------------------------------------------------------------------------
+
+_LINES = [
+    # <br>-separated lines under a heading are a list's items
+    Example("<h2>Side effects</h2><p>Sore throat<br>Swollen gums<br>Sneezing</p>",
+            pairs("sore throat", "swollen gums", "sneezing")),
+    Example("<h3>Common side effects</h3><div>• Gas<br>• Loose stools<br>• Bloating</div>",
+            pairs("gas", "loose stools", "bloating", category="common")),
+    # a run of short lines, each its own paragraph
+    Example("<h2>Side effects</h2><p>Chills</p><p>Muscle twitching</p><p>Night sweats</p>",
+            pairs("chills", "muscle twitching", "night sweats")),
+    # a bulleted line that holds a category word stays an item, not a heading
+    Example("<h4>Adverse effects</h4><p>• Mild hypothermia<br>• Severe hepatotoxicity<br>"
+            "• Vivid dreams</p>",
+            pairs("hypothermia", "vivid dreams") | pairs("hepatotoxicity", category="serious")),
+    # a <br> inside a heading is a space: "Side<br>effects" still names the section
+    Example("<h2>Side<br>effects</h2><ul><li>Hiccups</li></ul>", pairs("hiccups")),
+]
+
+# --------------------------------------------------------------------------------------------
+# Sub-headings: effect names, category dividers, weak words, inherited categories
+# --------------------------------------------------------------------------------------------
+
+_SUB_HEADINGS = [
+    # child headings under a side-effect section name effects, with their description below
+    Example(
+        "<h2>Side effects</h2><h3>Hair loss</h3><p>Use a gentle shampoo.</p>"
+        "<h3>Stomach pain and diarrhea</h3><p>Eat smaller meals.</p>",
+        pairs("hair loss", "stomach pain", "diarrhea"),
+    ),
+    # a category heading with nothing under it divides the sibling headings after it
+    Example(
+        "<h2>Side effects</h2><h3>Common</h3><h3>Dry skin and lips</h3><p>Moisturise.</p>"
+        "<h3>Rare</h3><h3>Nosebleeds</h3><p>Use saline spray.</p>",
+        pairs("dry skin", "dry lips", category="common") | pairs("nosebleeds", category="rare"),
+    ),
+    Example(
+        "<h2>Adverse effects</h2><h4>Frequent</h4><h4>Headache</h4><p>Often early on.</p>"
+        "<h4>Less common</h4><h4>Palpitations</h4><p>Tell your doctor.</p>",
+        pairs("headache", category="common") | pairs("palpitations", category="rare"),
+    ),
+    # a category is inherited through sub-headings of the same section
+    Example(
+        "<h2>Serious side effects</h2><h3>Allergic reactions</h3><ul><li>Hives</li><li>Wheezing</li></ul>",
+        pairs("hives", "wheezing", category="serious"),
+    ),
+    Example(
+        "<h2>Rare side effects</h2><h3>Skin reactions</h3><ul><li>Peeling skin</li></ul>",
+        pairs("peeling skin", category="rare"),
+    ),
+    # a sub-heading with a weak word ("Use in ...", "Monitoring") keeps its parent's kind
+    Example(
+        "<h2>Side effects</h2><h3>Use in older people</h3><ul><li>Confusion</li><li>Falls</li></ul>",
+        pairs("confusion", "falls"),
+    ),
+    Example(
+        "<h2>Side effects</h2><h3>Monitoring</h3><ul><li>Low sodium</li><li>Dizziness</li></ul>",
+        pairs("low sodium", "dizziness"),
+    ),
+    # a topic heading ("Managing nausea") names no effect
+    Example("<h2>Side effects</h2><h3>Managing nausea</h3><p>Eat small meals.</p>", set()),
+]
+
+# --------------------------------------------------------------------------------------------
+# Lead-ins, classified by what they introduce, wherever they stand
+# --------------------------------------------------------------------------------------------
+
+_LEAD_INS = [
+    Example(
+        "<h2>Dosage</h2><p>Take 10 mg a day.</p><p>Call your doctor right away if you have:</p>"
+        "<ul><li>Chest pain</li><li>Fainting spells</li></ul>",
+        pairs("chest pain", "fainting spells", category="serious"),
+    ),
+    Example(
+        "<h2>How to take it</h2><p>If you notice any of the following, stop taking it:</p>"
+        "<ul><li>Dark urine</li><li>Yellow eyes</li></ul>",
+        pairs("dark urine", "yellow eyes", category="serious"),
+    ),
+    # a category noun outranks a list opener: "Signs of an overdose may include" is overdose
+    Example(
+        "<h2>Overdose</h2><p>Signs of an overdose may include:</p><ul><li>Slurred speech</li>"
+        "<li>Very slow breathing</li></ul>",
+        pairs("slurred speech", "very slow breathing", category="overdose"),
+    ),
+    Example(
+        "<p>Symptoms of taking too much may include:</p><ul><li>Vomiting</li><li>Seizures</li></ul>",
+        pairs("vomiting", "seizures", category="overdose"),
+    ),
+    # a warnings list whose lead-in names risks is a list of effects too
+    Example(
+        "<h2>Warnings</h2><p>The medicine carries class warnings for:</p>"
+        "<ul><li>Pancreatitis</li><li>Gallbladder disease</li></ul>",
+        pairs("pancreatitis", "gallbladder disease", category="serious"),
+    ),
+]
+
+# --------------------------------------------------------------------------------------------
+# Items of a list of effects: a shape test, not a lexicon gate
+# --------------------------------------------------------------------------------------------
+
+_ITEMS = [
+    # effects no lexicon knows are accepted; advice, audiences and products are not
+    Example(
+        "<h2>Side effects</h2><ul><li>Facial fat loss</li><li>Yellow-green halos</li>"
+        "<li>Drink plenty of water</li><li>People who just started the medicine</li></ul>",
+        pairs("facial fat loss", "yellow-green halos"),
+    ),
+    Example(
+        "<h3>Possible side effects</h3><ul><li>Sulfur burps</li><li>Avoid fatty meals</li>"
+        "<li>Take it at bedtime</li></ul>",
+        pairs("sulfur burps"),
+    ),
+    # a shared head or modifier is distributed
+    Example(
+        "<h2>Serious side effects</h2><ul><li>Swelling of the face, throat or tongue</li>"
+        "<li>Red or purple skin</li><li>Watery or bloody stools</li></ul>",
+        pairs("swelling of the face", "swelling of the throat", "swelling of the tongue",
+              "red skin", "purple skin", "watery stools", "bloody stools", category="serious"),
+    ),
+    Example(
+        "<h2>Side effects</h2><ul><li>Difficulty swallowing/breathing</li><li>Runny nose/sore throat</li></ul>",
+        pairs("difficulty swallowing", "difficulty breathing", "runny nose", "sore throat"),
+    ),
+    # the tail of an item is read: its cued lists, not its description
+    Example(
+        "<h2>Side effects</h2><ul><li>Low magnesium, which can present as muscle cramps and "
+        "an irregular heartbeat</li><li>Tremor – a slight shaking of the hands</li></ul>",
+        pairs("low magnesium", "muscle cramps", "irregular heartbeat", "tremor"),
+    ),
+    Example(
+        "<h2>Rare side effects</h2><ul><li>An allergic reaction – this can cause a rash and "
+        "swelling</li></ul>",
+        pairs("allergic reaction", "rash", "swelling", category="rare"),
+    ),
+    # a generic label gives way to the effects its text names
+    Example(
+        "<h2>Side effects</h2><ul><li><b>Kidney problems:</b> acute kidney injury and worsening "
+        "of kidney disease have been reported.</li></ul>",
+        pairs("acute kidney injury", "worsening of kidney disease"),
+    ),
+    # a label of a warnings item that names an effect gives that effect
+    Example(
+        "<h2>Warnings and precautions</h2><ul><li><b>Hyperkalemia:</b> measure potassium "
+        "often; high levels can occur in kidney disease.</li></ul>",
+        pairs("hyperkalemia", category="serious"),
+    ),
+    Example(
+        "<h2>Precautions</h2><ul><li><b>Kidney disease:</b> tell your doctor if you have "
+        "kidney disease.</li></ul>",
+        set(),
+    ),
+]
+
+# --------------------------------------------------------------------------------------------
+# Prose: cue-anchored noun-phrase lists, without lexicon hits
+# --------------------------------------------------------------------------------------------
+
+_PROSE = [
+    Example(
+        "<p>Other side effects seen in a small group of people include feeling lightheaded, "
+        "retaining extra fluid or having a faster heart rate.</p>",
+        pairs("lightheadedness", "fluid retention", "fast heart rate", category="rare"),
+    ),
+    Example(
+        "<p>Gastrointestinal side effects — bloating, loose stools, or constipation — occur in "
+        "about a third of users.</p>",
+        pairs("bloating", "loose stools", "constipation"),
+    ),
+    Example(
+        "<p>At low doses, side effects are generally mild — occasional morning grogginess or "
+        "vivid dreams — and fade quickly.</p>",
+        pairs("morning grogginess", "vivid dreams", category="common"),
+    ),
+    # "reduces the risk of X" is a benefit, not a side effect
+    Example("<p>Baclofen may reduce the risk of falls and lowers the risk of pressure sores.</p>",
+            set()),
+    # a mention inside a longer term already taken is not a second term
+    Example("<h2>Side effects</h2><p>Side effects include unusual fatigue and joint pain. The "
+            "fatigue usually fades within weeks.</p>",
+            pairs("unusual fatigue", "joint pain")),
+    # symptoms of a named syndrome belong to that syndrome's term
+    Example(
+        "<h2>Side effects</h2><ul><li>Low blood sugar when used with insulin – look out for "
+        "shakiness, sweating and confusion</li></ul>",
+        pairs("low blood sugar"),
+    ),
+    # the effects a list names stop where its parts stop being effects
+    Example(
+        "<p>It can produce side effects such as euphoria and breathing problems, its effects "
+        "being milder than those of stronger drugs.</p>",
+        pairs("euphoria", "breathing problems"),
+    ),
+]
+
+# --------------------------------------------------------------------------------------------
+# Drug attribution on a single-drug page
+# --------------------------------------------------------------------------------------------
+
+_ATTRIBUTION = [
+    # a nutrient or drug named inside the effect does not move it
+    Example("<h2>Side effects</h2><ul><li>Vitamin B12 deficiency</li><li>Low magnesium</li></ul>",
+            pairs("vitamin b12 deficiency", "low magnesium"), "Metformin tablets"),
+    # an interaction names the other drug as an object: the effect stays with this one
+    Example(
+        "<h2>Side effects</h2><p>When metformin is taken with insulin or a sulfonylurea such as "
+        "gliclazide, it can cause low blood sugar.</p>",
+        pairs("low blood sugar"), "Metformin tablets",
+    ),
+    # another class as the subject: its effects are not this drug's
+    Example(
+        "<h2>Side effects</h2><p>Thiazide diuretics can cause low potassium, which raises the "
+        "risk of toxicity.</p><ul><li>Nausea</li></ul>",
+        pairs("nausea"), "Digoxin tablets",
+    ),
+]
+
+_FAMILIES = rows(_CONTROLS, _LINES, _SUB_HEADINGS, _LEAD_INS, _ITEMS, _PROSE, _ATTRIBUTION)
+
+
+@pytest.mark.parametrize("example", _FAMILIES, ids=row_id)
+def test_structure_first_side_effects(example: Example) -> None:
+    assert side_effects(example.html, example.h1) == example.expected
+
+
+# --------------------------------------------------------------------------------------------
+# Main content: a link-dense list under a recognised section heading is content
+# --------------------------------------------------------------------------------------------
+
+_LINKED_LISTS = [
+    Example(
+        '<h2>Side effects</h2><ul><li><a href="/a">Drowsiness</a></li><li><a href="/b">Nausea'
+        '</a></li><li><a href="/c">Headache</a></li></ul>',
+        pairs("drowsiness", "nausea", "headache"),
+    ),
+    Example(
+        '<h3>Adverse reactions</h3><ol><li><a href="/x">Rash</a></li><li><a href="/y">Itching'
+        '</a></li><li><a href="/z">Hives</a></li></ol>',
+        pairs("rash", "itching", "hives"),
+    ),
+]
+
+
+@pytest.mark.parametrize("example", _LINKED_LISTS, ids=row_id)
+def test_a_linked_list_under_a_section_heading_is_content(example: Example) -> None:
+    menu = '<nav><ul><li><a href="/1">Home</a></li><li><a href="/2">About</a></li></ul></nav>'
+    art = article(page(example.html, outside=menu))
+    assert {(norm(se["term_normalized"]), se["category"]) for se in art["side_effects"]} == example.expected
