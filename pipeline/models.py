@@ -175,6 +175,9 @@ class SideEffect(Record):
     term_canonical: NonEmpty
     """The lexicon's canonical form, which groups spelling variants across pages ("diarrhea")."""
     category: SideEffectCategory
+    incidence: Annotated[float, Field(ge=0, le=100)] | None = None
+    """Percent of patients with the effect, where the page's table or list gives it ("5.6" from
+    a "Lisinopril %" column, "34" from "constipation (34%)")."""
     section: str | None = None
     text: NonEmpty
 

@@ -80,6 +80,8 @@ def _name_key(text: str) -> str:
 
 
 _FREQUENCY_HEADER = re.compile(r"frequen|how (?:often|common)|incidence|likelihood|category", re.I)
+_PERCENT_HEADER = re.compile(r"%|percent|incidence", re.I)
+_NUMBER = re.compile(r"<?\s*\d+(?:[.,]\d+)?")
 _NUMERIC = re.compile(r"^[\d\s.,%()+<>≤≥~–-]*$")
 _MIN_SHARE = 0.6
 
@@ -199,6 +201,10 @@ def _unroll(table: Table, context: str | None) -> list[Block]:
         lists_terms = bool(first) and classify_heading(first).kind not in (None, *NEUTRAL)
         how_often = next((i for i, c in enumerate(header) if i and _FREQUENCY_HEADER.search(c.text)),
                          None)
+        # the first column of percentages ("Lisinopril (n=1,349) %") gives each row's incidence
+        how_many = next((i for i, c in enumerate(header) if i and _PERCENT_HEADER.search(c.text)
+                         and all(_NUMBER.fullmatch(r[i].text.strip(" %")) for r in rows[table.header_rows:]
+                                 if r[i].text)), None)
         for row in rows[table.header_rows :]:
             lead = row[0].text
             if not lead:
@@ -206,8 +212,10 @@ def _unroll(table: Table, context: str | None) -> list[Block]:
             rest = [f"{header[i].text}: {c.text}" if header[i].text else c.text
                     for i, c in enumerate(row[1:], start=1) if c.text and c is not row[0]]
             if lists_terms:
-                frequency = {"frequency": row[how_often].text} if how_often is not None else {}
-                out.append(Block("item", lead, context=context, source="tr", extra=frequency))
+                extra = {"frequency": row[how_often].text} if how_often is not None else {}
+                if how_many is not None and row[how_many].text:
+                    extra["incidence"] = row[how_many].text.strip(" %")
+                out.append(Block("item", lead, context=context, source="tr", extra=extra))
             for text in rest:
                 out.append(Block("paragraph", f"{lead} — {text}", label=lead, context=context,
                                  source="td"))

@@ -61,7 +61,7 @@ EXPECTED_DTYPES: dict[str, dict[str, Any]] = {
     "side_effects": {"article_id": STRING, "seq": "Int64", "drug": STRING, "drug_class": STRING,
                      "term": STRING,
                      "term_normalized": STRING, "term_canonical": STRING,
-                     "category": CATEGORIES, "section": STRING, "text": STRING},
+                     "category": CATEGORIES, "incidence": "Float64", "section": STRING, "text": STRING},
     "warnings": {"article_id": STRING, "seq": "Int64", "drug": STRING, "drug_class": STRING,
                  "text": STRING,
                  "section": STRING},

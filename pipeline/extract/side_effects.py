@@ -45,6 +45,7 @@ from pipeline.extract.effect_terms import (
 )
 from pipeline.extract.items import Shape, bare, is_footnote, settle, shape
 from pipeline.models import SideEffect, SideEffectCategory
+from pipeline.segment import Block
 from pipeline.normalize.drugs import lexicon as drug_lexicon
 from pipeline.normalize.terms import (
     find_side_effects,
@@ -78,7 +79,7 @@ _OPENER = re.compile(
     r"|^\s*(?:(?:can|may|might|could|also|sometimes|rarely|occur|occurs|happen|be|been|seen|"
     r"reported|that|which)[\s,]+){1,4}(?:such as|include[sd]?|including)\s*:?"
     # "side effects, though uncommon (2-4% of users), can include ..."
-    r"|^\s*,[^,.;:]{1,80}?,\s*(?:(?:may|can|might|could|also|often)\s+){0,2}"
+    r"|^\s*,(?:[^,.;:]|\.\d){1,80}?,\s*(?:(?:may|can|might|could|also|often)\s+){0,2}"
     r"(?:include[sd]?|including|such as)\s*:?"
     # "other side effects seen in a small group of people include ..."
     r"|^[^.;:!?(),—–]{1,45}?\s(?:include[sd]?|including|such as)\s*:?"
@@ -258,7 +259,8 @@ class _Collector:
         folded = {k.lower(): v for k, v in found.items()}
         return folded.get(term.strip().lower(), term)
 
-    def add(self, term: str, category: str, text: str, drug: str | None, cb: Classified) -> bool:
+    def add(self, term: str, category: str, text: str, drug: str | None, cb: Classified,
+            incidence: float | None = None) -> bool:
         spelled = trim_term(self.spelled_out(term))
         term = trim_term(term)
         if not valid_term(term):
@@ -270,6 +272,10 @@ class _Collector:
         normalized, canonical = term_fields(spelled or term)
         key = (drug, canonical, category)
         if key in self.seen:
+            if incidence is not None:  # one fact, one record: keep the richer evidence
+                self.records = [r.model_copy(update={"incidence": incidence, "text": text})
+                                if (r.drug, r.term_canonical, r.category) == key and r.incidence is None
+                                else r for r in self.records]
             return True
         self.seen.add(key)
         record = self.ctx.make(
@@ -279,6 +285,7 @@ class _Collector:
             term_normalized=normalized,
             term_canonical=canonical,
             category=SideEffectCategory(category),
+            incidence=incidence,
             section=cb.heading,
             text=text,
         )
@@ -489,8 +496,9 @@ def _take(reading: ItemReading, cb: Classified, col: _Collector, category: str, 
     """Record what an item names: its terms, the effects its prose states (where harms are
     the topic), and its group label when the prose names nothing more precise."""
     drug = col.ctx.effect_drug(cb.block.text, len(cb.block.text), cb)
+    incidence = _incidence(cb.block) if len(reading.terms) == 1 else None
     for term in reading.terms:
-        col.add(term, category, cb.block.text, drug, cb)
+        col.add(term, category, cb.block.text, drug, cb, incidence)
     taken: set[str] = set()
     for text, known_terms in [*((t, scan) for t in reading.prose), *((t, False) for t in reading.tail)]:
         for sentence in split_sentences(text):
@@ -498,6 +506,22 @@ def _take(reading: ItemReading, cb: Classified, col: _Collector, category: str, 
     if not taken and not reading.terms:
         for term in reading.fallback:
             col.add(term, category, cb.block.text, drug, cb)
+
+
+_PERCENT = re.compile(r"\(\s*(\d+(?:\.\d+)?)\s*%\s*\)")
+
+
+def _incidence(block: Block) -> float | None:
+    """The percent of patients a table row or a list item gives ("Nausea (12%)")."""
+    raw = block.extra.get("incidence")
+    if raw is None:
+        m = _PERCENT.search(block.text)
+        raw = m.group(1) if m else None
+    try:
+        value = float(raw.replace(",", ".")) if raw else None
+    except ValueError:
+        return None
+    return value if value is not None and 0 <= value <= 100 else None
 
 
 def _inside_taken(term: str, taken: set[str]) -> bool:

@@ -47,6 +47,12 @@ _ROUTINE = re.compile(
     re.I,
 )
 _SHOUTED = re.compile(r"^[^a-z]*[A-Z]{3}[^a-z]*$")
+# a pointer elsewhere in the label: "see the boxed warning and section 5.1", "(see Warnings)"
+_CROSS_REFERENCE = re.compile(
+    r"(?:[;,:]\s*|\(\s*|^)(?:see|refer to)\s+(?:also\s+)?(?:the\s+)?(?:boxed warning|section|sections|"
+    r"warnings|table|figure|full prescribing|\d)(?:[^.;)]|\.\d)*(?:[.;]|\)|$)", re.I)
+_LABEL_ONLY = re.compile(r"[^:]{1,60}:\s*")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _sentences_with_continuations(text: str) -> list[str]:
@@ -105,6 +111,9 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
     seen: set[str] = set()
 
     def add(text: str, cb: Classified, min_words: int = _MIN_WORDS) -> None:
+        text = _CROSS_REFERENCE.sub("", text).strip()
+        if text.endswith(":") or _LABEL_ONLY.fullmatch(text) or not _LETTER.search(text):
+            return  # a lead-in introduces warnings; a label left alone states none
         key = " ".join(text.lower().split())
         if (key in seen or text.endswith("?") or word_count(text) < min_words or is_routine(text)
                 or _SHOUTED.match(text)):
