@@ -259,7 +259,7 @@ def _heading_class(block: Block, stack: Sequence[_Entry], title_norm: str,
             # warning, "Severe myalgia" names the risk the warning is about
             (hc.category in _HARM_CATEGORIES and hc.kind in (None, "warnings", "safety", *NEUTRAL)
              and not (parent == "warnings" and hc.kind is None and hc.category == "serious"))
-            or (hc.kind in (None, *NEUTRAL) or hc.weak) and introduces_effects(block.text)):
+            or ((hc.kind in (None, *NEUTRAL) or hc.weak) and introduces_effects(block.text))):
         return HeadingClass("side_effects", hc.category, hc.named)
     if parent in CONTENT_KINDS and hc.kind not in (None, parent) and (
             hc.weak or hc.kind in _WEAK_KINDS):

@@ -203,7 +203,8 @@ _ITEMS = [
               "red skin", "purple skin", "watery stools", "bloody stools", category="serious"),
     ),
     Example(
-        "<h2>Side effects</h2><ul><li>Difficulty swallowing/breathing</li><li>Runny nose/sore throat</li></ul>",
+        "<h2>Side effects</h2><ul><li>Difficulty swallowing/breathing</li>"
+        "<li>Runny nose/sore throat</li></ul>",
         pairs("difficulty swallowing", "difficulty breathing", "runny nose", "sore throat"),
     ),
     # the tail of an item is read: its cued lists, not its description

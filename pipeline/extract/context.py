@@ -42,7 +42,8 @@ _ABBREVIATION = re.compile(
     r"(?P<words>(?:[^\W\d_][\w'’-]*[\s/]+){1,8}?[^\W\d_][\w'’-]*)\s*\(\s*(?P<abbr>[A-Z][A-Za-z0-9]{1,7})\s*\)")
 
 
-_GLOSSARY = re.compile(r"\b(?P<abbr>[A-Z][A-Za-z0-9]{1,7})\s*=\s*(?P<words>[A-Za-z][\w' -]{2,60}?)(?=\s*[;.,]|$)")
+_GLOSSARY = re.compile(
+    r"\b(?P<abbr>[A-Z][A-Za-z0-9]{1,7})\s*=\s*(?P<words>[A-Za-z][\w' -]{2,60}?)(?=\s*[;.,]|$)")
 
 
 def _long_form(abbr: str, words: str) -> str | None:
@@ -64,7 +65,9 @@ def _long_form(abbr: str, words: str) -> str | None:
     start = max(words.rfind(" ", 0, l_i + 1), words.rfind("/", 0, l_i + 1)) + 1
     long_form = words[start:].strip()
     n = len(long_form.split())
-    return long_form if 0 < n <= min(len(abbr) + 5, 2 * len(abbr)) and long_form.lower() != abbr.lower() else None
+    if not 0 < n <= min(len(abbr) + 5, 2 * len(abbr)) or long_form.lower() == abbr.lower():
+        return None
+    return long_form
 
 
 _OF_DRUG = re.compile(r"^[\d.,\s–-]*[^\W\d_][\w/%²µμ.]*\s+(?:of|de|di|von)\s+$", re.I)

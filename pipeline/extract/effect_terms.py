@@ -80,7 +80,8 @@ _REPORTING_VERB = re.compile(
 _SUBJECT = re.compile(r"^(?:your|you)\s+", re.I)
 # a laboratory threshold after the finding: "elevations of AST >5x the upper limit of normal"
 _THRESHOLD = re.compile(r"\s*(?:[<>≥≤]|more than|greater than|above)\s*\d.*$", re.I)
-_RISK_OF = re.compile(r"^(?:(?:a|an|the)\s+)?(?:(?:possible|potential|increased|higher|small|rare|slight)\s+)?"
+_RISK_OF = re.compile(r"^(?:(?:a|an|the)\s+)?"
+                      r"(?:(?:possible|potential|increased|higher|small|rare|slight)\s+)?"
                       r"risks?\s+(?:of|for)\s+", re.I)
 _FEELING = re.compile(r"^(?:feeling|feel|being|becoming|getting)\s+(?P<adj>[^\W\d_]+)$", re.I)
 _INNER_GLOSS = re.compile(r"\s*\([^()]*\)\s*")

@@ -45,7 +45,6 @@ from pipeline.extract.effect_terms import (
 )
 from pipeline.extract.items import Shape, bare, is_footnote, settle, shape
 from pipeline.models import SideEffect, SideEffectCategory
-from pipeline.segment import Block
 from pipeline.normalize.drugs import lexicon as drug_lexicon
 from pipeline.normalize.terms import (
     find_side_effects,
@@ -54,6 +53,7 @@ from pipeline.normalize.terms import (
     split_terms,
 )
 from pipeline.phrases import phrase_pattern
+from pipeline.segment import Block
 from pipeline.text import split_sentences
 
 __all__ = ["extract_side_effects", "term_fields", "valid_term"]
@@ -94,7 +94,8 @@ _SIGNS_OF_IT = re.compile(r"\b(?:look out for|watch (?:out )?for|signs (?:of|inc
                           r"symptoms (?:of|include|are)|such signs as)\b", re.I)
 _INTERACTIONS = re.compile(r"\binteract", re.I)
 # "Three patients with grade 3 elevations had drug-induced liver injury"
-_PATIENTS_HAD = re.compile(r"\b(?:patients|people|participants|subjects)\b[^.;:]{0,60}?\b(?:had|developed)\s+",
+_PATIENTS_HAD = re.compile(r"\b(?:patients|people|participants|subjects)\b[^.;:]{0,60}?"
+                           r"\b(?:had|developed)\s+",
                            re.I)
 _GAIN = re.compile(r"^\s*(?:(?:a|an|the|some|significant|great|better)\s+)*(?:relief|improvement|"
                    r"reduction|benefits?|better|fewer|less|weight loss)\b", re.I)
@@ -648,8 +649,8 @@ _HARM_CUE = re.compile(
 
 
 # "in patients using certain drugs that are metabolized by CYP450": another drug's effect
-_OTHER_DRUGS = re.compile(r"\b(?:using|taking|receiving) (?:certain|other|some) (?:drugs|medicines|medications)\b",
-                          re.I)
+_OTHER_DRUGS = re.compile(
+    r"\b(?:using|taking|receiving) (?:certain|other|some) (?:drugs|medicines|medications)\b", re.I)
 _WHO = re.compile(r"\b(?:if you have|history of|patients with|people with|those with|anyone with)\b", re.I)
 
 
@@ -685,8 +686,8 @@ def _heads_a_risk(blocks: list[Classified], index: int) -> bool:
         return False
     # "Hepatic impairment" over "... in patients with severe hepatic impairment": who, not what
     first = re.escape(terms[0].split()[-1])
-    return not re.search(rf"(?:patients|people|those|adults|children|women|men) with (?:\w+\s+){{0,3}}{first}",
-                         following.text, re.I)
+    who = rf"(?:patients|people|those|adults|children|women|men) with (?:\w+\s+){{0,3}}{first}"
+    return not re.search(who, following.text, re.I)
 
 
 def _names_a_drug(ctx: PageContext, text: str) -> bool:
