@@ -66,17 +66,17 @@ def test_corpus_pages_never_fail(tmp_path: Path) -> None:
 # ../shared/tools/score.py, truncated to three decimals). A change may raise them; one that
 # would lower any of them must say why in its commit.
 CORPUS_FLOORS = {
-    "overall": 0.832,
+    "overall": 0.871,
     "drug": 0.961,
     "title": 1.000,
     "author": 1.000,
     "published": 1.000,
-    "conditions": 0.648,
+    "conditions": 0.682,
     "doses": 0.931,
-    "benefits": 0.300,
-    "side_effects": 0.727,
-    "side_effect_categories": 0.921,
-    "warnings": 0.548,
+    "benefits": 0.432,
+    "side_effects": 0.901,
+    "side_effect_categories": 0.926,
+    "warnings": 0.623,
     "comparison_rows": 1.000,
     "comparison_cells": 1.000,
 }
