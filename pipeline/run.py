@@ -31,6 +31,7 @@ from pipeline.extract.drug import page_class, primary_drug, with_class
 from pipeline.extract.effect_terms import effect_like
 from pipeline.extract.language import resolve_language
 from pipeline.extract.metadata import Metadata, extract_metadata, headline_of
+from pipeline.extract.relevance import judge
 from pipeline.extract.side_effects import extract_side_effects
 from pipeline.extract.warnings import extract_warnings
 from pipeline.logs import page_log
@@ -202,6 +203,12 @@ def process_page(source: str, data: bytes, url: str | None = None, timeout: floa
         return reject(stage, f"timed out after {timeout:g} s (--page-timeout)")
 
 
+def _not_medication(source: str, aid: str, result: PageResult, reason: str) -> PageResult:
+    page_log(log, source, "classify").warning("%s", reason)
+    result.rejects.append(Reject(source=source, stage="classify", reason=reason, article_id=aid))
+    return result
+
+
 def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
              fetched_url: str | None) -> PageResult:
     meta = extract_metadata(root)
@@ -214,6 +221,11 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
             and not _names_drug(title):
         title = first_heading  # no h1 and a <title> that is only the site's name and tagline
     drug = primary_drug([title, meta.h1], meta.jsonld_names, [b.text for b in blocks])
+    relevance = judge([title, meta.h1], drug, (b.text for b in blocks))
+    if not relevance.medication:
+        return _not_medication(source, aid, result, relevance.reason)
+    if not relevance.drug_stands:
+        drug = None  # "lithium" in an article that speaks of no dose, patient or treatment
     classified = classify(blocks, title=meta.title, drug_of=_single_drug)
     ctx = PageContext(blocks=classified, primary=drug, source=source)
     result.stages = Stages(meta, content.removed, blocks, classified, title, drug)
@@ -238,11 +250,8 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
     if drug is None and not has_records and not medical_sections and not any(
         lexicon().find(b.text) or lexicon().find_classes(b.text) for b in blocks[:300]
     ):
-        reason = "not a medication article: no drug, dose, side effect or comparison found"
-        page_log(log, source, "classify").warning("%s", reason)
-        result.rejects.append(Reject(source=source, stage="classify", reason=reason,
-                                     article_id=aid))
-        return result
+        return _not_medication(source, aid, result,
+                               "not a medication article: no drug, dose, side effect or comparison found")
     author = None
     if meta.author_name:
         author = build(Author, result.rejects, source, name=meta.author_name,

@@ -252,7 +252,8 @@ _TITLES = [
     Example(  # two <h1>: the one that shares the <title>'s words
         doc("<title>ZELVARA® (zelvatinib) First-Line Safety Profile</title>",
             "<article><h1>ZELVARA® (zelvatinib) Has a Well-Established Safety Profile</h1>"
-            "<p>Zelvatinib is a kinase inhibitor.</p><h1>Consistent Results at Follow-Up</h1>"
+            "<p>Zelvatinib is a kinase inhibitor taken as one 100 mg tablet a day.</p>"
+            "<h1>Consistent Results at Follow-Up</h1>"
             "<p>More data.</p></article>"),
         {"title": "ZELVARA® (zelvatinib) Has a Well-Established Safety Profile"},
     ),
