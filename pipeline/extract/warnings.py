@@ -31,6 +31,7 @@ _SENTENCE_WORDS = 6
 # "occurred in 4.6% of patients", "Eighteen percent of 365 patients", "(N=602)", "median time"
 _STATISTIC = re.compile(
     r"\d(?:[\d.,]*)\s?%|\bpercent\b|\b\d+\s+of\s+\d+\b|\bn\s?=\s?\d|\bincidence\b|\bmedian\b|"
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:patients|subjects|participants)\b|"
     r"\binterquartile\b|\bconfidence interval\b|\b95%\s?ci\b", re.I)
 _DIRECTIVE = re.compile(
     r"\b(?:should|must|do not|don't|never|avoid|monitor|advise|withhold|discontinue|stop|"
@@ -46,6 +47,9 @@ _ROUTINE = re.compile(
     r"discreet|consult(?:ation)? fee|book a consult|subscribe)\b",
     re.I,
 )
+# reported speech, a journalist's quotation: "...," she said / told / noted
+_QUOTED = re.compile(r"[\"”“]\s*,?\s*(?:\w+\s+){0,4}(?:said|says|told|noted|explained|added|continued|"
+                     r"reported|wrote|penned|according)\b|\b(?:says|said|told|noted)\s+[A-Z]", re.I)
 _SHOUTED = re.compile(r"^[^a-z]*[A-Z]{3}[^a-z]*$")
 # a pointer elsewhere in the label: "see the boxed warning and section 5.1", "(see Warnings)"
 _CROSS_REFERENCE = re.compile(
@@ -119,7 +123,10 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
                 or _SHOUTED.match(text)):
             return
         seen.add(key)
-        record = ctx.make(Warning, drug=ctx.sentence_drug(text, cb), text=text, section=cb.heading)
+        # a warning on a page about one drug is that drug's, also when it names the drug it
+        # interacts with ("Warfarin: it can raise warfarin levels")
+        drug = ctx.primary or ctx.sentence_drug(text, cb)
+        record = ctx.make(Warning, drug=drug, text=text, section=cb.heading)
         if record is not None:
             records.append(record)
 
@@ -156,6 +163,6 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
             add(_with_label(cb, block.text), cb)
             continue
         for sentence in sentences:
-            if is_warning_sentence(sentence) and not is_statistic(sentence):
+            if is_warning_sentence(sentence) and not is_statistic(sentence) and not _QUOTED.search(sentence):
                 add(sentence, cb)
     return records
