@@ -54,8 +54,15 @@ _WEAK = re.compile(
 _CAUTION = re.compile(r"\b(?:should (?:also )?(?:speak|talk|consult|check|ask|avoid|not)|not recommended|"
                       r"caution|contraindicated|avoid|do not|don't|must not)\b", re.I)
 # "pooled the trials in adults with chronic neuropathic pain": the population a drug is studied in
-_STUDIED_IN = re.compile(r"\b(?:trials?|studies|study|meta-analys[ie]s)\s+(?:\w+\s+){0,3}?in\s+(?:\w+\s+)?"
-                         r"(?:adults|people|patients|children|participants)\s+with\s+", re.I)
+_STUDIED_IN = re.compile(r"\b(?:trials?|studies|study|meta-analys[ie]s)\b[^.;]{0,80}?\b(?:in|enrolled)\s+"
+                         r"(?:[\d,]+\s+)?(?:\w+\s+)?(?:adults|people|patients|children|participants)\s+"
+                         r"with\s+", re.I)
+# the drug as subject of a relieving verb: "It reduces fatigue, anxiety and depression"
+_IT_RELIEVES = re.compile(
+    r"^(?:it|this (?:medicine|medication|drug|supplement|herb|product)|the (?:herb|supplement))\s+"
+    r"(?:\w+ly\s+)?(?:reduces|lowers|relieves|eases|fights|combats|alleviates|improves)\s+", re.I)
+# "Brand names: Wegovy (obesity), Ozempic (diabetes)": a name and what it is for
+_BRAND_FOR = re.compile(r"\b[A-Z][\w-]+\s*\((?=[a-z][\w\s'-]{2,40}\))")
 _LIST_INTRO = re.compile(r"\b(?:such as|including|like|e\.g\.)\s+", re.I)
 _PATIENTS_WITH = re.compile(r"\b(?:people|patients|individuals|adults|children|those|men|women|"
                             r"participants|subjects)\s+(?:with|who have|suffering from|living with)\s+",
@@ -125,6 +132,8 @@ def _phrases_after(sentence: str, in_uses: bool) -> list[tuple[str, bool]]:
     sentence = _PARENS.sub("", sentence)
     strong = [*_STRONG.finditer(sentence), *_STUDIED_IN.finditer(sentence)]
     triggers = [(m, True) for m in strong] + [(m, False) for m in _WEAK.finditer(sentence)]
+    triggers += [(m, False) for m in _IT_RELIEVES.finditer(sentence)]
+    triggers += [(m, False) for m in _BRAND_FOR.finditer(sentence)]
     if in_uses:  # in a uses section any example list names conditions
         triggers += [(m, False) for m in _LIST_INTRO.finditer(sentence)]
     if triggers or in_uses:  # "used to manage X in people with Y": Y is treated too
@@ -232,15 +241,13 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
                 if cautious or not _about_the_drug(ctx, sentence, max(pos, 0), cb):
                     continue
                 name = _GRADE_HEAD.sub("", clean_term(phrase))
-                if is_known_condition(name):
-                    add(phrase, sentence)
+                if is_known_condition(name) or (strong and _condition_shaped(name)):
+                    add(phrase, sentence)  # "used to treat severe nodular acne"
                     continue
                 head = _head_condition(phrase.strip())
                 if head is not None:
                     # "erectile dysfunction try it first": the clause ran on past the name
                     add(head.text, sentence)
-                elif strong and _condition_shaped(name):
-                    add(phrase, sentence)
             # a line or item of a uses list names conditions without a verb
             listed = block.kind == "item" or len(sentence.split()) <= _MAX_ITEM_WORDS + 4
             if scan_uses and (listed or _USE_VERB.search(sentence) or _DRUG_SUBJECT.match(sentence)) and (

@@ -27,7 +27,8 @@ _IN_AN_EFFECT_BEFORE = re.compile(
     r"\b(?:low|high|elevated|raised|increased|decreased|reduced|excess|excessive|too much|too little|"
     r"deficiency of|lack of|loss of|levels? of)\s+$", re.I)
 _IN_AN_EFFECT_AFTER = re.compile(r"\s+(?:deficiency|deficiencies|levels?|toxicity|poisoning|overload|"
-                                 r"depletion|excess)\b", re.I)
+                                 r"depletion|excess|resistance|sensitivity|allergy|intolerance|"
+                                 r"dependence|addiction|withdrawal|abuse|overdose|use disorder)\b", re.I)
 _SUBJECT_REACH = 40
 """Characters from a sentence's start within which a drug it names can be its subject."""
 # a drug named as the object of a preposition or a comparison, not as the statement's subject
