@@ -272,7 +272,31 @@ _CONDITION_GAPS = [
     ),
 ]
 
-_CONDITION_ROWS = rows(_CONDITIONS_IN_PROSE, _CONDITION_LISTS, _CONDITION_GAPS)
+# an illness named after a strong cue is taken as written, known or not; the page's goal
+# words and other drugs' indications are not conditions of this one
+_CONDITION_SHAPES = [
+    Example("<p>Isotretinoin is a prescription medication used to treat severe nodular acne that "
+            "has not responded to antibiotics.</p>", {"severe nodular acne"}, "Isotretinoin capsules"),
+    Example("<p>Melatonin is useful for delayed sleep phase disorder.</p>",
+            {"delayed sleep phase disorder"}, "Melatonin gummies"),
+    Example("<p>It is indicated for the management of chronic stable angina.</p>",
+            {"chronic stable angina"},
+            "Atenolol tablets"),
+    Example("<p>It reduces fatigue, anxiety and depression.</p>", {"fatigue", "anxiety", "depression"},
+            "Ashwagandha capsules"),
+    Example("<ul><li>Brand names: Wegovy (obesity), Ozempic (type 2 diabetes)</li></ul>",
+            {"obesity", "type 2 diabetes"}, "Semaglutide injections"),
+    Example("<p>A meta-analysis of 37 trials in adults with type 2 diabetes found lower glucose.</p>",
+            {"type 2 diabetes"}, "Berberine capsules"),
+    Example("<p>Berberine improves dyslipidemia, insulin resistance and hypertension.</p>",
+            {"dyslipidemia", "insulin resistance", "hypertension"}, "Berberine capsules"),
+    Example("<h2>Drug interactions</h2><ul><li>carbamazepine – used to treat epilepsy</li>"
+            "<li>warfarin – used to prevent blood clots</li></ul>", set(), "Acetaminophen tablets"),
+    Example("<p>People with certain medical conditions like heart disease or kidney disease should "
+            "also speak with a provider.</p>", set(), "Minoxidil solution"),
+]
+
+_CONDITION_ROWS = rows(_CONDITIONS_IN_PROSE, _CONDITION_LISTS, _CONDITION_SHAPES, _CONDITION_GAPS)
 
 
 @pytest.mark.parametrize("example", _CONDITION_ROWS, ids=row_id)

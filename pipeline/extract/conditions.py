@@ -18,6 +18,7 @@ from pipeline.classify import Classified
 from pipeline.extract.context import PageContext
 from pipeline.extract.warnings import is_warning_sentence
 from pipeline.models import Condition
+from pipeline.normalize.drugs import lexicon
 from pipeline.normalize.terms import (
     TermMention,
     clean_term,
@@ -62,7 +63,14 @@ _IT_RELIEVES = re.compile(
     r"^(?:it|this (?:medicine|medication|drug|supplement|herb|product)|the (?:herb|supplement))\s+"
     r"(?:\w+ly\s+)?(?:reduces|lowers|relieves|eases|fights|combats|alleviates|improves)\s+", re.I)
 # "Brand names: Wegovy (obesity), Ozempic (diabetes)": a name and what it is for
-_BRAND_FOR = re.compile(r"\b[A-Z][\w-]+\s*\((?=[a-z][\w\s'-]{2,40}\))")
+_BRAND_FOR = re.compile(r"\b([A-Z][\w-]+)\s*\(([a-z][\w\s'-]{2,40})\)")
+# what a page wants done about an illness, before its name: "the management of", "treating"
+_GOAL_HEAD = re.compile(
+    r"^(?:(?:primarily|mainly|mostly|also|especially|usually|often|centuries)\s+(?:for\s+)?)?"
+    r"(?:(?:the\s+)?(?:\w+\s+)?(?:treatment|management|prevention|relief|control|therapy)\s+(?:of|in|for)\s+|"
+    r"(?:treating|managing|preventing|relieving|controlling)\s+|diagnosed\s+)", re.I)
+_NOT_MODIFIER = re.compile(r"^(?:of|in|for|with|by|to|from|and|or|the|a|an|\w+ing)$|\b(?:of|in|for|with)\b",
+                           re.I)
 _LIST_INTRO = re.compile(r"\b(?:such as|including|like|e\.g\.)\s+", re.I)
 _PATIENTS_WITH = re.compile(r"\b(?:people|patients|individuals|adults|children|those|men|women|"
                             r"participants|subjects)\s+(?:with|who have|suffering from|living with)\s+",
@@ -82,7 +90,7 @@ _NEGATION = re.compile(r"\b(?:not|no|never|nor|cannot|won't|doesn't|don't|isn't)
 _GOAL_TAIL = re.compile(r"\s+(?:relief|treatment|management|control|prevention|support|therapy)$",
                         re.I)
 _GRADE_HEAD = re.compile(r"^(?:(?:mild|moderate|severe)(?:\s+(?:to|or)\s+(?:mild|moderate|severe))?|"
-                         r"non-specific|nonspecific)\s+", re.I)
+                         r"non-specific|nonspecific|both|other|symptomatic|certain|some)\s+", re.I)
 _CONDITION_HEAD = re.compile(
     r"(?:disease|diseases|disorder|disorders|syndrome|infection|infections|pain|acne|ulcers?|cancer|"
     r"failure|deficiency|deficiencies|dependence|addiction|asthma|gout|reflux|heartburn|diabetes|"
@@ -129,11 +137,13 @@ def _head_condition(phrase: str) -> TermMention | None:
 def _phrases_after(sentence: str, in_uses: bool) -> list[tuple[str, bool]]:
     """(phrase, strong) for every phrase an indication cue introduces."""
     out: list[tuple[str, bool]] = []
+    for m in _BRAND_FOR.finditer(sentence):
+        if lexicon().find(m.group(1)):  # "Wegovy (obesity), Ozempic (diabetes)"
+            out.append((m.group(2), False))
     sentence = _PARENS.sub("", sentence)
     strong = [*_STRONG.finditer(sentence), *_STUDIED_IN.finditer(sentence)]
     triggers = [(m, True) for m in strong] + [(m, False) for m in _WEAK.finditer(sentence)]
     triggers += [(m, False) for m in _IT_RELIEVES.finditer(sentence)]
-    triggers += [(m, False) for m in _BRAND_FOR.finditer(sentence)]
     if in_uses:  # in a uses section any example list names conditions
         triggers += [(m, False) for m in _LIST_INTRO.finditer(sentence)]
     if triggers or in_uses:  # "used to manage X in people with Y": Y is treated too
@@ -165,7 +175,11 @@ def name_normalized(name: str) -> str:
     """The lexicon's name for a condition ("BPH" -> benign prostatic hyperplasia, "cerebral
     paralysis" -> cerebral palsy; "mild to moderate pain" -> pain), except where it differs
     from the page's only by spelling ("hypercholesterolaemia"): that stays as written."""
-    written = _GRADE_HEAD.sub("", _GOAL_TAIL.sub("", clean_term(name).lower())).strip()
+    written = clean_term(name).lower()
+    bare = _GOAL_TAIL.sub("", written)
+    if bare != written and is_known_condition(bare):
+        written = bare  # "heartburn relief" is heartburn; "chronic weight management" stays
+    written = _GRADE_HEAD.sub("", written).strip()
     canonical = normalize_condition(written)
     if _fold(canonical) == _fold(written):
         return written
@@ -240,14 +254,20 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
                 pos = sentence.find(phrase)
                 if cautious or not _about_the_drug(ctx, sentence, max(pos, 0), cb):
                     continue
+                phrase = _GOAL_HEAD.sub("", phrase.strip())
                 name = _GRADE_HEAD.sub("", clean_term(phrase))
-                if is_known_condition(name) or (strong and _condition_shaped(name)):
-                    add(phrase, sentence)  # "used to treat severe nodular acne"
-                    continue
-                head = _head_condition(phrase.strip())
-                if head is not None:
-                    # "erectile dysfunction try it first": the clause ran on past the name
-                    add(head.text, sentence)
+                head = _head_condition(phrase)
+                if is_known_condition(name):
+                    add(phrase, sentence)
+                elif head is not None:
+                    # "severe nodular acne" is acne named more closely; "erectile dysfunction
+                    # try it first": the clause ran on past the name
+                    modifiers = phrase[: head.start].split()
+                    whole = head.end >= len(phrase.rstrip(". ")) and len(modifiers) <= 2 and not any(
+                        _NOT_MODIFIER.match(w) for w in modifiers)
+                    add(phrase if whole and strong else head.text, sentence)
+                elif strong and _condition_shaped(name) and not _NOT_MODIFIER.search(name):
+                    add(phrase, sentence)  # "used to treat delayed sleep phase disorder"
             # a line or item of a uses list names conditions without a verb
             listed = block.kind == "item" or len(sentence.split()) <= _MAX_ITEM_WORDS + 4
             if scan_uses and (listed or _USE_VERB.search(sentence) or _DRUG_SUBJECT.match(sentence)) and (
