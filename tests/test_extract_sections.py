@@ -167,7 +167,43 @@ _BENEFIT_GAPS = xfail(
     ),
 )
 
-_BENEFIT_ROWS = rows(_BENEFIT_LISTS, _BENEFIT_SENTENCES, _NOT_BENEFITS, _BENEFIT_GAPS)
+# a list item's bold lead sentence is its benefit; the sub-headings of a section that names
+# benefits are benefits; the drug (or its brand in brackets) as the subject of a benefit verb;
+# a comparison in the drug's favour; a benefit stated before a dash
+_BENEFIT_SHAPES = [
+    Example(
+        "<h2>The evidence: pros</h2><ul><li><b>Non-habit forming.</b> Unlike sleeping pills it "
+        "causes no dependence.</li><li><b>Reduces sleep onset latency.</b> A 2013 analysis found "
+        "people fell asleep sooner.</li></ul>",
+        ["Non-habit forming.", "Reduces sleep onset latency."], "Melatonin gummies",
+    ),
+    Example(
+        "<h2>Research-backed benefits</h2><h3>Blood sugar control</h3><p>HbA1c fell by 1.5%.</p>"
+        "<h3>Cardiovascular protection</h3><p>Fewer heart attacks in trials.</p>",
+        ["Blood sugar control", "Cardiovascular protection"], "Semaglutide injections",
+    ),
+    Example(
+        "<h2>Why choose us</h2><h3>18+ years experience</h3><p>Our clinic is trusted.</p>",
+        [], "Finasteride tablets",
+    ),
+    Example(
+        "<ul><li>Tirzepatide (Mounjaro) produces 20% mean body weight loss at the highest dose.</li></ul>",
+        ["Tirzepatide (Mounjaro) produces 20% mean body weight loss at the highest dose."],
+        "Tirzepatide injections",
+    ),
+    Example(
+        "<h2>Overall fewer grade 3-4 adverse reactions occurred with alectinib compared with "
+        "placebo</h2><p>See the data.</p>",
+        ["Overall fewer grade 3-4 adverse reactions occurred with alectinib compared with placebo"],
+        "Alectinib capsules",
+    ),
+    Example(
+        "<p>Rejuvenates your mind and body - Ashwagandha is an Indian herb used for centuries.</p>",
+        ["Rejuvenates your mind and body"], "Ashwagandha capsules",
+    ),
+]
+
+_BENEFIT_ROWS = rows(_BENEFIT_LISTS, _BENEFIT_SENTENCES, _BENEFIT_SHAPES, _NOT_BENEFITS, _BENEFIT_GAPS)
 
 
 @pytest.mark.parametrize("example", _BENEFIT_ROWS, ids=row_id)

@@ -43,9 +43,10 @@ _LEADING_VERB = re.compile(
 _SUBJECT_VERB = re.compile(
     rf"^(?:it|this (?:medicine|medication|drug|supplement|treatment|product|herb)|"
     rf"the (?:medicine|medication|drug|supplement|treatment|product|herb)|taking(?:\s+\w+){{1,5}}?|"
-    rf"patients taking(?:\s+\w+){{1,3}}?|(?P<name>[\w/-]+(?:\s+[\w/-]+)?)(?:\s+\d+\s?mg)?)"
+    rf"patients taking(?:\s+\w+){{1,3}}?|(?P<name>[\w/-]+(?:\s+[\w/-]+)?)(?:\s+\d+\s?mg)?"
+    rf"(?:\s*\([^()]{{1,40}}\))?)"
     rf"(?:\s+taken (?:on its own|alone|daily))?\s+(?:(?:can|may|will|also|often|not only|\w+ly)\s+)*"
-    rf"{_VERB}\b",
+    rf"(?:{_VERB}|produces|achieves|amplifies|appears to (?:suppress|reduce|improve|lower))\b",
     re.I,
 )
 
@@ -60,6 +61,10 @@ _CLAUSE_VERB = re.compile(
 _CLAUSE_SUBJECT = re.compile(
     r"\b(?:it|they|this|these|its|use|using|treatment|therapy|taking|inhibition|supplementation|"
     r"herb|supplement|medicine|medication|drug|dose|doses)\b", re.I)
+_LEAD_CLAUSE = re.compile(r"^([^.:;–—]{5,80}?)\s[–—-]\s\S")
+_FEWER_WITH = re.compile(
+    r"^(?:overall\s+)?(?:fewer|less|lower|smaller)\b[^.]{0,120}?\b(?:with|on)\s+([\w®-]+)\s+"
+    r"(?:\w+\s+)?(?:compared|than|vs\.?|versus)\b", re.I)
 _PROVEN = re.compile(r"^(?:clinically\s+)?(?:proven|shown|demonstrated)\s+(?:\w+\s+){0,6}?to\s+\w+", re.I)
 _NOT_A_BENEFIT = re.compile(r"\b(?:not|no|never|nor|cannot|doesn't|don't|isn't|fails?|risk|side effects?)\b",
                             re.I)
@@ -89,9 +94,21 @@ def _is_benefit_statement(text: str, ctx: PageContext, anywhere: bool = False) -
     m = _SUBJECT_VERB.match(text)
     if m:
         name = m.group("name")
-        if name is None or bool(ctx.mentions(name)):
+        if name is None or bool(ctx.mentions(name)) or bool(drug_lexicon().find_classes(name)):
             return True
+    fewer = _FEWER_WITH.match(text)  # "Fewer grade 3-4 reactions occurred with X than with Y"
+    if fewer and ctx.mentions(fewer.group(1)):
+        return True
     return anywhere and _states_benefit_within(text, ctx)
+
+
+def _stated(sentence: str) -> str:
+    """The benefit a sentence states before a dash, when it leads with one: "Rejuvenates
+    your mind and body - Ashwagandha is an Indian herb ..." states the first part."""
+    lead = _LEAD_CLAUSE.match(sentence)
+    if lead and _LEADING_VERB.match(lead.group(1)):
+        return lead.group(1).strip()
+    return sentence
 
 
 def extract_benefits(ctx: PageContext) -> list[Benefit]:
@@ -127,14 +144,16 @@ def extract_benefits(ctx: PageContext) -> list[Benefit]:
                 if 1 <= word_count(text) <= _MAX_WORDS:
                     add(text, cb)
             elif block.kind == "paragraph":
+                if block.label and word_count(block.label) >= 2:
+                    add(block.label, cb)  # "**Rejuvenates your mind and body** - It ..."
                 for sentence in split_sentences(block.text):
                     if _is_benefit_statement(sentence, ctx, anywhere=True):
-                        add(sentence, cb)
+                        add(_stated(sentence), cb)
             continue
         if cb.kind in _NOT_HERE or block.kind not in ("heading", "item", "paragraph"):
             continue
         texts = [block.text] if block.kind != "paragraph" else split_sentences(block.text)
         for text in texts:
             if _is_benefit_statement(text, ctx):
-                add(text, cb)
+                add(_stated(text), cb)
     return records
