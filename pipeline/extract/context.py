@@ -39,8 +39,7 @@ _AS_OBJECT = re.compile(
     r"(?:[\w-]+\s+){0,2}$",
     re.I,
 )
-_ABBREVIATION = re.compile(
-    r"(?P<words>(?:[^\W\d_][\w'’-]*[\s/]+){1,8}?[^\W\d_][\w'’-]*)\s*\(\s*(?P<abbr>[A-Z][A-Za-z0-9]{1,7})\s*\)")
+_ABBREVIATION = re.compile(r"\(\s*(?P<abbr>[A-Z][A-Za-z0-9]{1,7})\s*\)")
 
 
 _GLOSSARY = re.compile(
@@ -152,8 +151,11 @@ class PageContext:
         if self._abbreviations is None:
             found: dict[str, str] = {}
             for cb in self.blocks:
-                for m in _ABBREVIATION.finditer(cb.block.text):
-                    long_form = _long_form(m.group("abbr"), m.group("words"))
+                text = cb.block.text
+                for m in _ABBREVIATION.finditer(text):
+                    # the words before the brackets: at most eight, back from the bracket
+                    words = " ".join(text[max(0, m.start() - 120) : m.start()].split()[-8:])
+                    long_form = _long_form(m.group("abbr"), words)
                     if long_form:
                         found.setdefault(m.group("abbr"), long_form.lower())
                 for m in _GLOSSARY.finditer(cb.block.text):  # "ILD=interstitial lung disease;"
