@@ -287,7 +287,7 @@ def _warn_skipped(found: Inputs) -> None:
     """One warning per input passed over on purpose (a link to a directory, a second name of
     a file), the first few of them, then how many more."""
     for skipped in found.skipped[:SKIPPED_SHOWN]:
-        page_log(log, skipped.path, "inputs").warning("skipped: %s", skipped.reason)
+        page_log(log, display_source(skipped.path), "inputs").warning("skipped: %s", skipped.reason)
     if len(found.skipped) > SKIPPED_SHOWN:
         log.warning("inputs: %d more skipped", len(found.skipped) - SKIPPED_SHOWN)
 

@@ -165,7 +165,16 @@ class _Search:
         before = (len(self.found), len(self.failed), len(self.skipped))
         if os.path.isdir(base):
             self.walk(base, pattern)
+        if base == "." and not arg.startswith("."):  # "**/*.html" finds "a.html", not "./a.html"
+            self.found[before[0]:] = [_relative(p) for p in self.found[before[0]:]]
+            self.skipped[before[2]:] = [Skipped(_relative(s.path), s.reason)
+                                        for s in self.skipped[before[2]:]]
+            self.failed = {_relative(p): why for p, why in self.failed.items()}
         return (len(self.found), len(self.failed), len(self.skipped)) != before
+
+
+def _relative(path: str) -> str:
+    return path[2:] if path.startswith("./") else path
 
 
 def _entry_is_dir(entry: os.DirEntry[str], follow: bool) -> bool:
@@ -215,7 +224,8 @@ def _unique(paths: Sequence[str]) -> tuple[list[str], list[Skipped]]:
         if key is None or os.path.normpath(chosen[key]) == norm:
             kept.append(path)
         else:
-            skipped.append(Skipped(path, f"another name of an input already listed: {chosen[key]}"))
+            first = display_source(chosen[key])
+            skipped.append(Skipped(path, f"another name of an input already listed: {first}"))
     return kept, skipped
 
 

@@ -57,6 +57,27 @@ def test_a_glob_visits_each_file_once_and_follows_no_directory_link(tmp_path: Pa
             assert (str(tmp_path / "loop"), "a link to a directory, not followed") in skipped
 
 
+_TREE = ["a.html", "b.htm", "sub/c.html", "sub/deep/d.html", ".hidden/e.html", "sub/notes.txt"]
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("**/*.html", ["a.html", "sub/c.html", "sub/deep/d.html"]),
+    ("./**/*.html", ["./a.html", "./sub/c.html", "./sub/deep/d.html"]),
+    ("*/*.html", ["sub/c.html"]),
+    ("sub/**/*.htm*", ["sub/c.html", "sub/deep/d.html"]),
+    ("sub/**", ["sub/c.html", "sub/deep/d.html", "sub/notes.txt"]),  # as glob: every file
+    ("**/*.txt", ["sub/notes.txt"]),  # a file the glob names is taken, page or not
+    (".hidden/*.html", [".hidden/e.html"]),
+])
+def test_globs_match_as_pythons_glob_does_without_links(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pattern: str, expected: list[str]) -> None:
+    for name in _TREE:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(GOOD_PAGE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert sorted(_resolve([pattern]).sources) == expected
+
+
 def test_a_glob_through_two_directory_links_finishes(tmp_path: Path) -> None:
     """Two links to ``.`` made Python's recursive glob branch two ways per level, 40 deep."""
     (tmp_path / "page.html").write_text(GOOD_PAGE, encoding="utf-8")
