@@ -28,18 +28,20 @@ from pipeline.console import (
 )
 from pipeline.dask_engine import DaskUnavailable, run_dask
 from pipeline.decode import MAX_PAGE_BYTES
-from pipeline.engine import default_workers, run_local
+from pipeline.engine import WorkerStats, default_workers, peak_rss_self, run_local
 from pipeline.export import (
     OutputLocked,
     atomic_write,
     clear_leftovers,
+    new_generation,
     output_lock,
     publish,
-    staging,
 )
 from pipeline.incremental import Manifest, published_pages
 from pipeline.inputs import (
+    PAGE_PATTERNS,
     InputError,
+    Inputs,
     display_source,
     iter_pages,
     read_source,
@@ -47,6 +49,7 @@ from pipeline.inputs import (
     run_order,
     source_urls,
 )
+from pipeline.logs import page_log, printable
 from pipeline.report import write_report
 from pipeline.sinks import RunWriter
 from pipeline.store.sql import (
@@ -141,8 +144,9 @@ def main() -> None:
               help="Delete from the databases the articles whose source is not an input of "
                    "this run.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Processes extracting pages (default: the number of CPUs); 1 runs in this "
-                   "process. The output is the same for any N.")
+              help="Worker processes extracting pages (default: the number of CPUs); a page "
+                   "always runs in a worker, so that it can be stopped. The output is the same "
+                   "for any N.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: a process pool on this machine; dask: a Dask distributed cluster.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
@@ -185,9 +189,14 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, work
     started = time.monotonic()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     try:
-        sources = resolve_inputs(inputs or ("raw",))
+        found = resolve_inputs(inputs or ("raw",))
     except InputError as exc:
         raise ArgumentError(str(exc)) from exc
+    if not found.sources and not found.failed:  # nothing to publish over the previous run's
+        raise ArgumentError(f"no input pages: no {PAGE_PATTERNS} file in "
+                            f"{', '.join(inputs or ('raw',))}")
+    _warn_skipped(found)
+    sources = [*found.sources, *found.failed]
     if scheduler and engine != "dask":
         raise ArgumentError("--scheduler needs --engine dask")
     db_url = None
@@ -212,20 +221,21 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, work
     settings = Settings(timeout=page_timeout or None, max_bytes=max_page_bytes)
     verbosity = _verbosity()
     previous = ctx.with_resource(contextlib.closing(Manifest(None if full else out_dir)))
-    if db_url is None and not prune and previous.unchanged(iter_pages(sources, urls, max_page_bytes),
-                                                           settings):
+    pages = iter_pages(sources, urls, max_page_bytes, found.failed)
+    if db_url is None and not prune and previous.unchanged(pages, settings):
         if verbosity != "quiet":
             click.echo(f"{len(sources)} inputs unchanged since the last run: the datasets in "
                        f"{out_dir} are up to date (--full processes every page again)", err=True)
         return
 
-    stage = ctx.with_resource(staging(out_dir))
+    stage = ctx.with_resource(new_generation(out_dir))
     workers = workers or default_workers()
-    items = previous.reuse(iter_pages(sources, urls, max_page_bytes))
+    items = previous.reuse(iter_pages(sources, urls, max_page_bytes, found.failed))
+    worker_stats = WorkerStats()
     if engine == "dask":
         outcomes = run_dask(items, settings, workers, scheduler=scheduler)
     else:
-        outcomes = run_local(items, settings, workers, pages=len(sources))
+        outcomes = run_local(items, settings, workers, stats=worker_stats)
     total = None if any(is_warc(s) for s in sources) else len(sources)  # an archive: unknown
     try:
         sinks = RunWriter(stage, out_dir, settings, prune)
@@ -247,10 +257,13 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, work
         "reused": sinks.reused,
         "articles": sinks.stats.articles,
         "rows": counts,
+        "skipped_inputs": len(found.skipped),
+        "peak_memory_mib": {"run": round(peak_rss_self() / 2**20, 1),
+                            "workers": round(worker_stats.peak_rss / 2**20, 1)},
     }
     atomic_write(stage / "run.json", [json.dumps(manifest, indent=2) + "\n"])
     write_report(stage / "report.html", sinks.stats, counts, sinks.pages, __version__)
-    publish(stage, out_dir, last=("run.json",))
+    publish(stage, out_dir)
     if db_url is not None:
         _write_external_database(db_url, out_dir, prune)
     if verbosity != "quiet":
@@ -264,7 +277,19 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, work
 
 
 def _source_of(outcome: PageOutcome) -> str:
-    return outcome.source
+    return printable(outcome.source)
+
+
+SKIPPED_SHOWN = 10
+
+
+def _warn_skipped(found: Inputs) -> None:
+    """One warning per input passed over on purpose (a link to a directory, a second name of
+    a file), the first few of them, then how many more."""
+    for skipped in found.skipped[:SKIPPED_SHOWN]:
+        page_log(log, display_source(skipped.path), "inputs").warning("skipped: %s", skipped.reason)
+    if len(found.skipped) > SKIPPED_SHOWN:
+        log.warning("inputs: %d more skipped", len(found.skipped) - SKIPPED_SHOWN)
 
 
 def _write_external_database(url: URL, out_dir: Path, prune: bool) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from typing import Literal, TextIO, TypeVar
 
+from pipeline.logs import printable
 from pipeline.models import RECORD_TABLES, Reject
 from pipeline.run import PageResult
 
@@ -33,20 +34,34 @@ class _StderrHandler(logging.StreamHandler[TextIO]):
         super().emit(record)
 
 
+class _OneLine(logging.Formatter):
+    """``LEVEL message``, the message made :func:`pipeline.logs.printable` (a traceback that
+    follows it keeps its lines)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record = logging.makeLogRecord(record.__dict__)
+        record.msg, record.args = printable(record.getMessage()), None
+        return super().format(record)
+
+
 def configure_logging(verbosity: Verbosity) -> None:
-    """One handler on the ``pipeline`` logger, ``LEVEL message`` lines on stderr.
+    """One handler on the ``pipeline`` logger, ``LEVEL message`` lines on stderr; Python
+    warnings (``warnings.warn`` in a library) go through the same handler and level, so
+    ``-q`` prints nothing but errors.
 
     Messages about a page carry ``source: stage:`` (see :mod:`pipeline.logs`). Calling it
     again replaces the handler, so ``-q`` on a subcommand overrides the group's default.
     """
-    logger = logging.getLogger("pipeline")
-    for handler in list(logger.handlers):
-        if isinstance(handler, _StderrHandler):
-            logger.removeHandler(handler)
+    logging.captureWarnings(True)
     handler = _StderrHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(LEVELS[verbosity])
+    handler.setFormatter(_OneLine("%(levelname)s %(message)s"))
+    for name in ("pipeline", "py.warnings"):
+        logger = logging.getLogger(name)
+        for old in list(logger.handlers):
+            if isinstance(old, _StderrHandler):
+                logger.removeHandler(old)
+        logger.addHandler(handler)
+        logger.setLevel(LEVELS[verbosity])
 
 
 def show_progress(pages: int, verbosity: Verbosity, stream: TextIO | None = None) -> bool:
@@ -145,7 +160,7 @@ def format_summary(s: RunSummary) -> str:
         lines.append("rejects by reason (stage: reason → count):")
         groups = reject_groups(s.rejects)
         for stage, reason, n in groups[:REJECT_GROUPS_SHOWN]:
-            lines.append(f"  {stage}: {_short(reason)} → {n}")
+            lines.append(f"  {stage}: {_short(printable(reason))} → {n}")
         if len(groups) > REJECT_GROUPS_SHOWN:
             rest = sum(n for *_, n in groups[REJECT_GROUPS_SHOWN:])
             lines.append(f"  ... {len(groups) - REJECT_GROUPS_SHOWN} more reasons → {rest} "

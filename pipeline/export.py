@@ -8,10 +8,11 @@ model's scalar fields, in model order. List and mapping fields become tables of 
 a list. Files are written as articles arrive (:class:`DatasetWriter`), so memory stays flat for
 any number of pages.
 
-A run writes all its files into a staging directory inside the output directory
-(:func:`staging`) and only moves them into place once every one is complete
-(:func:`publish`), holding ``OUT/.lock`` all along (:func:`output_lock`): a run that is
-killed leaves the previous run's files as they were, and two runs never write one directory.
+A run writes all its files into a new generation directory inside the output directory
+(:func:`new_generation`) and, once every one is complete, makes it OUT's output set by
+switching one pointer (:func:`publish`), holding ``OUT/.lock`` all along
+(:func:`output_lock`): a run killed at any moment leaves OUT with the previous run's output
+set or the new one, whole, and two runs never write one directory.
 
 CSV text cells that a spreadsheet would run as a formula get a leading ``'``
 (:func:`defuse_formula`); JSON keeps every value raw.
@@ -26,10 +27,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import tempfile
 import types
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,8 +172,15 @@ def _csv_value(value: Any) -> str:
 
 LOCK_NAME = ".lock"
 """``OUT/.lock``: held (``flock``) by the run writing OUT; never deleted, always empty."""
+GENERATIONS = ".generations"
+"""``OUT/.generations/N/``: the complete output set of one run (or one being written)."""
+POINTER = ".current"
+"""``OUT/.current``: a symbolic link to the generation that is OUT's output set."""
 STAGING_PREFIX = ".staging-"
-"""``OUT/.staging-XXXX/``: where a run writes its files before :func:`publish`."""
+"""``OUT/.staging-XXXX/``: where earlier versions wrote a run's files; removed when found."""
+KILL_AT_PUBLISH_STEP = "MEDEXTRACT_TEST_KILL_AT_PUBLISH_STEP"
+"""Test hook: with N in this environment variable, the run kills itself (SIGKILL) right after
+the Nth step of :func:`publish`, so that a test can check every step leaves OUT whole."""
 
 
 class OutputLocked(Exception):
@@ -202,46 +211,156 @@ def output_lock(out: Path) -> Iterator[None]:
         yield
 
 
+def current_generation(out: Path) -> Path | None:
+    """The generation directory ``OUT/.current`` points to, or None: before the first run, or
+    in an output directory written by an earlier version (its files are in OUT itself)."""
+    pointer = out / POINTER
+    if not pointer.is_symlink():
+        return None
+    target = out / os.readlink(pointer)
+    return target if target.is_dir() else None
+
+
+def published_dir(out: Path) -> Path:
+    """Where a reader finds OUT's output set, all of one run: the current generation, or OUT
+    itself for an earlier version's layout. Resolve it once and read every file from it: the
+    names in OUT follow the pointer anew at each open, and a run may switch it in between."""
+    return current_generation(out) or out
+
+
 def clear_leftovers(out: Path) -> list[Path]:
-    """Remove what killed runs left in ``out`` (staging directories, ``.NAME.XXXX.tmp`` files
-    of :func:`atomic_write`); call it holding the lock. Returns what was removed."""
+    """Remove what killed runs left in ``out``: generations the pointer does not name,
+    staging directories of earlier versions, ``.NAME.XXXX.tmp`` files of :func:`atomic_write`
+    and of the pointer. Call it holding the lock. Returns what was removed."""
     removed = []
-    for path in sorted(out.glob(STAGING_PREFIX + "*")):
+    current = current_generation(out)
+    folders = sorted(out.glob(STAGING_PREFIX + "*"))
+    if (out / GENERATIONS).is_dir():
+        folders += [p for p in sorted((out / GENERATIONS).iterdir()) if p != current]
+    for path in folders:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     for folder in (out, out / "schema"):
         for path in sorted(folder.glob(".*.tmp")):
-            if path.is_file():
+            if path.is_file() or path.is_symlink():
                 path.unlink(missing_ok=True)
                 removed.append(path)
     return removed
 
 
 @contextmanager
-def staging(out: Path) -> Iterator[Path]:
-    """A new, empty directory inside ``out`` for a run's files (same file system, so
-    :func:`publish` only renames); removed at the end with whatever was not published."""
-    stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+def new_generation(out: Path) -> Iterator[Path]:
+    """A new, empty generation directory ``OUT/.generations/N`` (N one more than any there)
+    for a run's files; removed at the end unless :func:`publish` made it OUT's output set."""
+    folder = out / GENERATIONS
+    folder.mkdir(exist_ok=True)
+    number = max((int(p.name) for p in folder.iterdir() if p.name.isdigit()), default=0) + 1
+    generation = folder / str(number)
+    generation.mkdir()
     try:
-        yield stage
+        yield generation
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        if current_generation(out) != generation:
+            shutil.rmtree(generation, ignore_errors=True)
 
 
-def publish(stage: Path, out: Path, last: Sequence[str] = ("run.json",)) -> list[str]:
-    """Move every file under ``stage`` to the same place under ``out``, one ``os.replace``
-    each (atomic: a reader sees the old file or the new one), the ``last`` names at the end.
+class _Steps:
+    """Counts publishing steps; the test hook kills the process after the chosen one."""
 
-    Returns the published paths, relative to ``out``. Files of ``out`` that the stage does not
-    hold are left alone.
+    def __init__(self) -> None:
+        self.done = 0
+        chosen = os.environ.get(KILL_AT_PUBLISH_STEP, "")
+        self.kill_at = int(chosen) if chosen.isdigit() else None
+
+    def __call__(self) -> None:
+        self.done += 1
+        if self.done == self.kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def link_target(name: str) -> str:
+    """Where ``OUT/name`` points: through the pointer, relative to the link's own folder."""
+    return "../" * name.count("/") + f"{POINTER}/{name}"
+
+
+def _place_link(out: Path, name: str, target: str) -> None:
+    """Make ``OUT/name`` a symbolic link to ``target`` in one rename (a reader sees the old
+    entry or the new link, never neither); nothing is done when it is one already."""
+    path = out / name
+    if path.is_symlink() and os.readlink(path) == target:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+
+
+def _point(out: Path, generation: Path) -> None:
+    """Switch ``OUT/.current`` to ``generation``: one rename, the step that publishes."""
+    tmp = out / f"{POINTER}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(f"{GENERATIONS}/{generation.name}", tmp)
+    os.replace(tmp, out / POINTER)
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def _adopt(out: Path, names: Sequence[str], step: Callable[[], None]) -> None:
+    """Turn an earlier version's output set (its files in OUT itself) into a generation that
+    the pointer names, without changing what a reader of OUT sees at any moment: the files
+    are hard-linked (or copied) into the generation, the pointer set, and only then each file
+    in OUT replaced by a link to the same content."""
+    legacy = [name for name in names if (out / name).is_file() and not (out / name).is_symlink()]
+    if not legacy or current_generation(out) is not None:
+        return
+    folder = out / GENERATIONS
+    number = max((int(p.name) for p in folder.iterdir() if p.name.isdigit()), default=0) + 1
+    adopted = folder / str(number)
+    for name in legacy:
+        (adopted / name).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(out / name, adopted / name)
+        except OSError:
+            shutil.copy2(out / name, adopted / name)
+    step()
+    _point(out, adopted)
+    step()
+
+
+def publish(generation: Path, out: Path) -> list[str]:
+    """Make the complete ``generation`` OUT's output set, all files at once, and return their
+    names (relative to OUT).
+
+    Every ``OUT/NAME`` is a symbolic link ``.current/NAME`` (``schema/NAME`` one to
+    ``../.current/schema/NAME``), and ``OUT/.current`` points to a generation: switching that
+    pointer, one ``rename``, is the only step that changes what a reader of OUT sees, so OUT
+    holds the previous output set or the new one, never a mix, whenever the run is killed.
+    The links are put in place before the switch (a new name's link leads nowhere until
+    then, as the previous set had no such file); links whose file the new set lacks, and the
+    previous generations, are removed after it. Files of OUT that are not the program's are
+    left alone.
     """
-    names = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
-    names.sort(key=lambda name: name in last)
+    step = _Steps()
+    names = _files(generation)
+    step()
+    _adopt(out, names, step)
     for name in names:
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(stage / name, target)
+        _place_link(out, name, link_target(name))
+    step()
+    _point(out, generation)
+    step()
+    for path in [*out.glob("*"), *out.glob("schema/*")]:
+        name = path.relative_to(out).as_posix()
+        if path.is_symlink() and os.readlink(path) == link_target(name) and name not in names:
+            path.unlink()  # a file of the previous set that the new one does not have
+    for old in (out / GENERATIONS).iterdir():
+        if old != generation and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    step()
     return names
 
 
@@ -306,8 +425,8 @@ def _open_text(path: Path, mode: int) -> io.TextIOWrapper:
 class DatasetWriter:
     """Every dataset file of a run, written as articles arrive: nothing is held in memory.
 
-    Write into a staging directory (:func:`staging`): the files are complete only after
-    :meth:`close`, and :func:`publish` moves them into place. The datasets follow the order
+    Write into a new generation (:func:`new_generation`): the files are complete only after
+    :meth:`close`, and :func:`publish` makes them OUT's output set. The datasets follow the order
     in which articles are added (the run adds them in input order).
     """
 

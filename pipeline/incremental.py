@@ -12,20 +12,23 @@ that decide outcomes. When a new run has the same list and options, and the data
 still in place, nothing can differ and nothing is written (:meth:`Manifest.unchanged`).
 
 SQLite, not a JSON file: outcomes are looked up one page at a time without loading the rest,
-so memory stays flat for any number of pages. The manifest is written in the staging
-directory and published with the datasets: a killed run leaves the previous one intact.
+so memory stays flat for any number of pages. The manifest is written in the run's new
+generation and published with the datasets, in one switch of OUT's pointer: a manifest is
+always that of the datasets beside it, whenever a run is killed. Readers here resolve the
+pointer once (:func:`pipeline.export.published_dir`) and read everything from there.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.export import table_columns
+from pipeline.export import current_generation, link_target, published_dir, table_columns
 from pipeline.models import Article
 from pipeline.tasks import PageOutcome, PageTask, Settings
 
@@ -52,13 +55,15 @@ def _settings_text(settings: Settings) -> str:
 
 
 class Manifest:
-    """The previous run's manifest in ``out``, read-only. A missing or unreadable one, or
-    ``out`` None (``--full``), is empty: it knows no page."""
+    """The manifest of the output set published in ``out``, read-only. A missing or unreadable
+    one, or ``out`` None (``--full``), is empty: it knows no page."""
 
     def __init__(self, out: Path | None) -> None:
-        self.out = out
+        self.root = out
+        self.out = published_dir(out) if out is not None else None
+        """The directory of the published output set: the one the manifest belongs to."""
         self._db: sqlite3.Connection | None = None
-        path = out / MANIFEST_NAME if out is not None else None
+        path = self.out / MANIFEST_NAME if self.out is not None else None
         if path is not None and path.is_file():
             try:
                 db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -80,9 +85,12 @@ class Manifest:
         """True when ``pages`` (in run order, read one at a time and dropped) and the options
         are those of the previous run, every page was readable, and its datasets are all in
         place. Stops reading at the first difference."""
-        if self._db is None or self.out is None:
+        if self._db is None or self.out is None or self.root is None:
             return False
-        if not all((self.out / name).is_file() for name in expected_outputs()):
+        if current_generation(self.root) is None:
+            return False  # an earlier version's layout: publish once more, as a generation
+        if not all((self.out / name).is_file() and _linked(self.root, name)
+                   for name in expected_outputs()):
             return False
         try:
             row = self._db.execute("SELECT value FROM meta WHERE name = 'settings'").fetchone()
@@ -113,6 +121,11 @@ class Manifest:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _linked(out: Path, name: str) -> bool:
+    path = out / name
+    return path.is_symlink() and os.readlink(path) == link_target(name)
 
 
 class ManifestWriter:
@@ -155,6 +168,7 @@ def published_pages(out: Path) -> Iterator[tuple[str, Article | None]]:
     """(source, article or None) of every input of the run published in ``out``, in order:
     the inputs from its manifest, the articles from ``articles.jsonl`` (written in the same
     order). Reads one article at a time."""
+    out = published_dir(out)
     with contextlib.closing(sqlite3.connect(out / MANIFEST_NAME)) as db, \
             open(out / "articles.jsonl", encoding="utf-8") as lines:
         articles = (Article.model_validate_json(line) for line in lines)

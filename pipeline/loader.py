@@ -152,7 +152,9 @@ def load(source: str | Path) -> dict[str, pd.DataFrame]:
         return _from_database(text)
     path = Path(source)
     if path.is_dir():
-        return _from_directory(path)
+        from pipeline.export import published_dir
+
+        return _from_directory(published_dir(path))  # every table from one run's output set
     if path.is_file() and path.suffix.lower() in SQLITE_SUFFIXES:
         return _from_database(path)
     raise LoadError(f"{source}: not an output directory, a SQLite file or a database URL")

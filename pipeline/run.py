@@ -11,10 +11,12 @@ import hashlib
 import logging
 import signal
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
+from typing import Any, TextIO
 
 from lxml.html import HtmlElement
 
@@ -126,9 +128,10 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
     POSIX only, and only in the main thread: a ``SIGALRM`` timer (``setitimer``) whose handler
     raises. Python runs the handler between bytecodes, so a limit is enforced inside any
-    Python loop and regular expression, but one long call into C (lxml parsing a page of
-    several megabytes) finishes first. Elsewhere (Windows, another thread) and for ``None`` or
-    0 the block runs without a limit.
+    Python loop and regular expression, but one long call into C (libxml2 on a pathological
+    page) finishes first: that is why pages run in worker processes, which the engine kills
+    a little after the limit (:mod:`pipeline.engine`). Elsewhere (Windows, another thread) and
+    for ``None`` or 0 the block runs without a limit.
     """
     if (not seconds or not hasattr(signal, "setitimer")
             or threading.current_thread() is not threading.main_thread()):
@@ -160,6 +163,39 @@ def warm_up() -> None:
     process_page("warm-up.html", _WARM_UP_PAGE)
 
 
+_board: Any = None
+"""Where this process shows the stage of the page in progress (see :func:`show_stages_on`)."""
+
+
+def show_stages_on(board: Any) -> None:
+    """Keep ``board.value`` (a small shared byte array) set to the stage of the page this
+    process is working on: a worker's engine reads it when it has to kill the worker, to say
+    in which stage the page was stopped."""
+    global _board
+    _board = board
+
+
+class _Progress:
+    """The stage a page is in, and the warnings (``warnings.warn``) raised on the way, each
+    once: a library's warning is about this page, not something to print raw on stderr."""
+
+    def __init__(self) -> None:
+        self.stage = "decode"
+        self.warnings: dict[tuple[str, str], None] = {}
+
+    def enter(self, stage: str) -> None:
+        self.stage = stage
+        if _board is not None:
+            _board.value = stage.encode()
+
+    def warn(self, message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: TextIO | None = None, line: str | None = None) -> None:
+        self.warnings.setdefault((self.stage, f"{category.__name__}: {message}"), None)
+
+
+INTERNAL_ERROR = "internal error while extracting records (a bug: see the log)"
+
+
 def process_page(source: str, data: bytes, url: str | None = None, timeout: float | None = None,
                  max_bytes: int = MAX_PAGE_BYTES) -> PageResult:
     """Run every stage on one page; never raises for bad input, it rejects it instead.
@@ -167,11 +203,24 @@ def process_page(source: str, data: bytes, url: str | None = None, timeout: floa
     ``url``: where the page was fetched from, the article's ``url`` when the page names no
     canonical URL of its own. ``timeout``: seconds the page may take (see :func:`time_limit`);
     a page that takes longer is one reject, ``timed out after N s``, with no records.
-    ``max_bytes``: the largest page once a gzip-compressed page is expanded.
+    ``max_bytes``: the largest page once a gzip-compressed page is expanded. Warnings that
+    libraries raise on the way are logged for the page (level INFO), never printed raw.
     """
+    progress = _Progress()
+    progress.enter("decode")
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = progress.warn
+        result = _stages(source, data, url, timeout, max_bytes, progress)
+    for stage, text in progress.warnings:
+        page_log(log, source, stage).info("%s", text)
+    return result
+
+
+def _stages(source: str, data: bytes, url: str | None, timeout: float | None, max_bytes: int,
+            progress: _Progress) -> PageResult:
     result = PageResult(source=source)
     aid = article_id(source, data)
-    stage = "decode"
 
     def reject(stage: str, reason: str) -> PageResult:
         page_log(log, source, stage).warning("%s", reason)
@@ -184,23 +233,25 @@ def process_page(source: str, data: bytes, url: str | None = None, timeout: floa
                 decoded = decode(data, max_bytes=max_bytes)
             except DecodeError as exc:
                 return reject("decode", str(exc))
-            stage = "parse"
+            progress.enter("parse")
             try:
                 root = parse(decoded.text)
             except ParseError as exc:
                 return reject("parse", str(exc))
-            stage = "extract"
+            progress.enter("extract")
             try:
                 return _extract(source, aid, root, result, url)
             except RecursionError:
                 return reject("segment", "document nested too deeply to process")
-            except Exception as exc:  # a bug must cost one page, never the run
+            except MemoryError:
+                return reject("extract", "out of memory")
+            except Exception:  # a bug must cost one page, never the run; the log has the details
                 page_log(log, source, "extract").exception("extract failed")
-                return reject("extract", f"internal error: {type(exc).__name__}: {exc}")
+                return reject("extract", INTERNAL_ERROR)
     except PageTimeout:
         # what the stages made before the limit is dropped: a page is all or nothing
         result = PageResult(source=source)
-        return reject(stage, f"timed out after {timeout:g} s (--page-timeout)")
+        return reject(progress.stage, f"timed out after {timeout:g} s (--page-timeout)")
 
 
 def _not_medication(source: str, aid: str, result: PageResult, reason: str) -> PageResult:

@@ -3,7 +3,7 @@
 The datasets (JSONL, CSV, JSON), the Parquet files, OUT's SQLite database, the next run's
 manifest and the report's figures all take each page as it arrives, in input order, from
 whichever engine produced it: memory holds one page's records and the writers' buffers, never
-the run. Everything is written into the run's staging directory and published by the caller.
+the run. Everything is written into the run's new generation and published by the caller.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from pipeline.export import DatasetWriter, prepare
+from pipeline.export import DatasetWriter, prepare, published_dir
 from pipeline.incremental import MANIFEST_NAME, ManifestWriter
 from pipeline.logs import page_log
 from pipeline.report import ReportStats
@@ -26,7 +26,7 @@ log = logging.getLogger("pipeline")
 
 
 class RunWriter:
-    """The writers of one run into ``stage``, the staging directory of ``out``.
+    """The writers of one run into ``stage``, the run's new generation in ``out``.
 
     OUT's SQLite database keeps earlier runs' articles, so it is updated in a copy made in
     ``stage``. Database failures raise :class:`StoreError` naming OUT's database, not the copy.
@@ -43,8 +43,9 @@ class RunWriter:
         self._db_path = stage / SQLITE_NAME
         self._shown = str(out / SQLITE_NAME)
         try:
-            if (out / SQLITE_NAME).is_file():
-                copy_sqlite(out / SQLITE_NAME, self._db_path)
+            previous = published_dir(out) / SQLITE_NAME
+            if previous.is_file():
+                copy_sqlite(previous, self._db_path)
             self._engine = create_engine(self._db_path)
             self.database = DatabaseWriter(self._engine, prune=prune, rebuild=True,
                                            keep_unchanged=True)

@@ -24,12 +24,17 @@ from dataclasses import dataclass
 
 from pipeline import __version__
 from pipeline.console import page_line
-from pipeline.decode import MAX_PAGE_BYTES
-from pipeline.logs import page_log
+from pipeline.decode import MAX_PAGE_BYTES, size_text
+from pipeline.logs import page_log, printable
 from pipeline.models import Article, Reject
-from pipeline.run import process_page
+from pipeline.run import article_id, process_page
 
 log = logging.getLogger("pipeline")
+
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024
+"""Largest article, as JSON, a page may give. The process that writes the datasets holds one
+article at a time, as models and rows several times its JSON size: however many records a
+pathological page yields, that must stay small. Real articles are under 1 MB."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +121,7 @@ class _Capture(logging.Handler):
         self.records: list[tuple[int, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
+        message = printable(record.getMessage())
         if record.exc_info:
             message += "\n" + logging.Formatter().formatException(record.exc_info)
         self.records.append((record.levelno, message))
@@ -143,10 +148,18 @@ def run_task(task: PageTask, settings: Settings) -> PageOutcome:
     with captured_logs() as capture:
         result = process_page(task.source, task.data, url=task.url, timeout=settings.timeout,
                               max_bytes=settings.max_bytes)
+        article = None if result.article is None else result.article.model_dump_json()
+        if article is not None and len(article) > MAX_ARTICLE_BYTES:
+            reason = (f"too many records: the article would take {size_text(len(article))} of "
+                      f"JSON, over the limit of {size_text(MAX_ARTICLE_BYTES)} (a pathological page)")
+            page_log(log, task.source, "extract").warning("%s", reason)
+            result.article, article = None, None
+            result.rejects = [Reject(source=task.source, stage="extract", reason=reason,
+                                     article_id=article_id(task.source, task.data))]
     timed_out = any(r.reason.startswith("timed out") for r in result.rejects)
     return PageOutcome(
         source=task.source,
-        article=None if result.article is None else result.article.model_dump_json(),
+        article=article,
         rejects=tuple(r.model_dump_json(exclude_none=True) for r in result.rejects),
         summary=page_line(result),
         logs=tuple(capture.records),

@@ -28,7 +28,10 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from warcio.archiveiterator import WARCIterator  # type: ignore[import-untyped]
-from warcio.bufferedreaders import ChunkedDataReader  # type: ignore[import-untyped]
+from warcio.bufferedreaders import (  # type: ignore[import-untyped]
+    ChunkedDataReader,
+    DecompressingBufferedReader,
+)
 from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
 
 from pipeline.decode import size_text
@@ -45,6 +48,46 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _GZIP_MAGIC = b"\x1f\x8b"
 _MAX_DETAIL = 200
 _INVALID_FIRST_LINE = "Invalid WARC record, first line:"
+MAX_HEADER_LINE = 64 * 1024
+"""Longest header line (WARC or HTTP) of a record; real ones are well under 8 KiB."""
+MAX_HEADER_BYTES = 1024 * 1024
+"""Most header bytes (every header line of the WARC and HTTP headers) of one record."""
+
+
+class _HeaderTooLong(Exception):
+    """A header line, or a record's headers, beyond the limits: a damaged or hostile archive."""
+
+
+class _CappedReader(DecompressingBufferedReader):  # type: ignore[misc]
+    """warcio's reader with bounded header lines. warcio reads each header line whole, by
+    concatenating buffers (time quadratic in its length), and keeps every header: one 1 GiB
+    line, which gzip packs into 4.5 MB, took 3 GB of memory. Here a line stops at
+    :data:`MAX_HEADER_LINE` bytes and a record's header lines at :data:`MAX_HEADER_BYTES`."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        super().__init__(stream)
+        self.header_bytes = 0
+        """Read by ``readline`` since the last record began (reset by the caller)."""
+
+    def readline(self, length: int | None = None) -> bytes:
+        limit = MAX_HEADER_LINE + 1 if length is None else min(length, MAX_HEADER_LINE + 1)
+        parts: list[bytes] = []
+        size = 0
+        while size < limit:  # warcio's readline may stop short of its length at a buffer's end
+            part: bytes = super().readline(limit - size)
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+            if part.endswith(b"\n"):
+                break
+        line = b"".join(parts)
+        if size > MAX_HEADER_LINE and not line.endswith(b"\n"):
+            raise _HeaderTooLong(f"a header line longer than {MAX_HEADER_LINE:,} bytes")
+        self.header_bytes += len(line)
+        if self.header_bytes > MAX_HEADER_BYTES:
+            raise _HeaderTooLong(f"headers longer than {MAX_HEADER_BYTES:,} bytes in one record")
+        return line
 
 
 def is_warc(path: str) -> bool:
@@ -94,12 +137,18 @@ def _printable(text: str) -> str:
 
 
 def _one_line(error: BaseException) -> str:
-    """warcio's messages span lines (the non-chunked-gzip one is a paragraph); a reject is one line."""
+    """warcio's messages span lines (the non-chunked-gzip one is a paragraph); a reject is one
+    line, and never the text of an exception inside warcio (``'NoneType' object has no ...``)."""
     text = str(error)
-    if not isinstance(error, ArchiveLoadFailed):
+    if isinstance(error, _HeaderTooLong):
+        text = f"damaged WARC record ({text})"
+    elif isinstance(error, zlib.error):
+        text = "damaged WARC record (corrupt gzip data)"
+    elif isinstance(error, EOFError):
+        text = "damaged WARC record (it ends early)"
+    elif not isinstance(error, ArchiveLoadFailed):
         # anything else is warcio tripping over a damaged record (e.g. a header cut in half)
-        text = f"damaged WARC record ({type(error).__name__}: {text})" if text.strip() else \
-            f"damaged WARC record ({type(error).__name__})"
+        text = "damaged WARC record (its headers cannot be read)"
     elif "non-chunked gzip file detected" in text:
         text = ("the whole file is one gzip stream, not one gzip member per record "
                 "(fix with: warcio recompress IN OUT)")
@@ -334,6 +383,7 @@ def iter_warc_pages(path: str, max_bytes: int) -> Iterator[WarcPage | WarcSkip]:
         # WARCIterator, not ArchiveIterator: a file that is not WARC must fail, not be tried as
         # the older ARC format (where almost any line with five spaces is a valid header)
         records = WARCIterator(fh)
+        reader = records.reader = _CappedReader(fh)
         count = 0
         while True:
             try:
@@ -369,6 +419,7 @@ def iter_warc_pages(path: str, max_bytes: int) -> Iterator[WarcPage | WarcSkip]:
             if result is not None:
                 yield result
             offset = records.offset  # where the next record starts, for errors in reading it
+            reader.header_bytes = 0
         if size == 0:
             raise fail("empty file, no WARC records")
         if offset < size:

@@ -1,11 +1,15 @@
-"""Outputs survive a killed run, and two runs never write one output directory (issue 7).
+"""Outputs survive a killed run, and two runs never write one output directory (issues 7, 15).
 
-A run writes every file into ``OUT/.staging-XXXX/`` and renames them into place only when all
-are complete, holding ``OUT/.lock`` (``flock``) from start to end. The kill test runs
+A run writes every file into a new generation directory ``OUT/.generations/N/`` and switches
+the pointer ``OUT/.current`` to it with one rename once all are complete, holding
+``OUT/.lock`` (``flock``) from start to end; ``OUT/NAME`` is a link through the pointer. The
+kill-at-every-step test has the run kill itself (a test hook) after each step of publishing in
+turn and checks that OUT then holds the whole previous output set or the whole new one, and
+that the next run, without ``--full``, gives what an uninterrupted run gives. The kill test runs
 ``extract`` over a copy of ``raw/``, keeps a snapshot of every file, then starts a run over a
 bigger generated corpus (copies of ``raw/``) and SIGKILLs it twice: once while it reads pages
-(after a few "done" lines of ``-v``), once while it writes its files (when its staging
-directory holds ``articles.jsonl``). After each kill the previous files must be byte for byte
+(after a few "done" lines of ``-v``), once while it writes its files (when its new generation
+holds ``articles.jsonl``). After each kill the previous files must be byte for byte
 the snapshot and readable (pandas reads every CSV, every JSON parses, SQLite opens with the old
 row counts); a second run started while the first holds the lock must refuse with one line
 and exit status 2; and the next run must complete and clear what the killed ones left.
@@ -29,10 +33,26 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.export import LOCK_NAME, STAGING_PREFIX, clear_leftovers, publish, table_columns
+from pipeline.export import (
+    GENERATIONS,
+    KILL_AT_PUBLISH_STEP,
+    LOCK_NAME,
+    POINTER,
+    clear_leftovers,
+    table_columns,
+)
+from pipeline.incremental import MANIFEST_NAME
 from tests.conftest import RAW, ROOT
 
 Snapshot = dict[str, bytes]
+
+
+def _unpublished(out: Path) -> list[Path]:
+    """Generation directories that the pointer does not name: a run's work in progress, or
+    what a killed run left."""
+    current = (out / POINTER).resolve() if (out / POINTER).is_symlink() else None
+    folder = out / GENERATIONS
+    return [d for d in sorted(folder.iterdir()) if d.resolve() != current] if folder.is_dir() else []
 
 
 def _extract_cmd(pages: Path, out: Path, *extra: str) -> list[str]:
@@ -45,8 +65,11 @@ def _run(pages: Path, out: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _snapshot(out: Path) -> Snapshot:
+    """The output set as a reader sees it: every file under OUT's own names (through the
+    pointer), nothing of the generations' directories."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != LOCK_NAME and STAGING_PREFIX not in p.as_posix()}
+            if p.is_file() and p.name != LOCK_NAME
+            and not p.relative_to(out).as_posix().startswith((GENERATIONS, POINTER))}
 
 
 def _row_counts(db: Path) -> dict[str, int]:
@@ -110,8 +133,7 @@ def _kill_while_writing(base: Path, out: Path) -> None:
         try:
             deadline = time.monotonic() + 300
             while proc.poll() is None and time.monotonic() < deadline:
-                if any((stage / "articles.jsonl").exists()
-                       for stage in out.glob(STAGING_PREFIX + "*")):
+                if any((stage / "articles.jsonl").exists() for stage in _unpublished(out)):
                     proc.send_signal(signal.SIGKILL)
                     break
                 time.sleep(0.002)
@@ -145,13 +167,13 @@ def test_killed_runs_leave_the_previous_outputs_and_the_next_run_completes(
     _assert_readable(out, counts, in_sqlite)
 
     _kill_while_writing(tmp_path, out)
-    assert list(out.glob(STAGING_PREFIX + "*")), "the kill should leave a staging directory"
+    assert _unpublished(out), "the kill should leave an unfinished generation"
     assert _snapshot(out) == before
     _assert_readable(out, counts, in_sqlite)
 
     final = _run(_corpus(tmp_path, 4), out)
     assert final.returncode == 0, final.stderr
-    assert not list(out.glob(STAGING_PREFIX + "*")), "leftovers of killed runs are cleared"
+    assert not _unpublished(out), "leftovers of killed runs are cleared"
     assert not [p for p in out.rglob("*.tmp")]
     after = _snapshot(out)
     assert after.keys() == before.keys()
@@ -180,21 +202,101 @@ def test_a_second_run_on_a_locked_output_refuses(tmp_path: Path) -> None:
     assert (out / "keep.txt").read_text(encoding="utf-8") == "untouched\n"
 
 
-def test_publish_moves_every_file_and_run_json_last(tmp_path: Path) -> None:
-    stage, out = tmp_path / ".staging-x", tmp_path / "out"
-    (stage / "schema").mkdir(parents=True)
-    for name in ("run.json", "a.csv", "z.json", "schema/a.json"):
-        (stage / name).write_text(name, encoding="utf-8")
-    out.mkdir()
-    (out / "a.csv").write_text("old", encoding="utf-8")
-    (out / "mine.txt").write_text("mine", encoding="utf-8")
-    assert publish(stage, out) == ["a.csv", "schema/a.json", "z.json", "run.json"]
-    assert (out / "a.csv").read_text(encoding="utf-8") == "a.csv"
-    assert (out / "schema" / "a.json").is_file() and (out / "mine.txt").is_file()
-    assert not [p for p in stage.rglob("*") if p.is_file()]
+def _settled(out: Path) -> dict[str, object]:
+    """What a run leaves, as comparable values: the files' bytes (``run.json`` without its
+    timings), the SQLite databases' rows."""
+    view: dict[str, object] = {}
+    for name, data in _snapshot(out).items():
+        if name == "run.json":
+            run = json.loads(data)
+            view[name] = {k: v for k, v in run.items()
+                          if k not in ("started_at", "elapsed_seconds", "reused", "peak_memory_mib")}
+        elif name.endswith(".sqlite"):
+            with sqlite3.connect(f"file:{out / name}?mode=ro", uri=True) as db:
+                tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+                view[name] = {t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+                              for t in tables}
+        else:
+            view[name] = data
+    return view
+
+
+def _run_here(pages: Path, out: Path) -> None:
+    """``extract -q PAGES --out OUT`` in this process (quicker than a child: no start-up)."""
+    result = CliRunner().invoke(main, ["extract", "-q", str(pages), "--out", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def _legacy(out: Path) -> None:
+    """OUT as an earlier version left it: every file in place under its own name."""
+    flat = out.with_name(out.name + "-flat")
+    shutil.copytree(out, flat, ignore=shutil.ignore_patterns(GENERATIONS, POINTER, LOCK_NAME))
+    shutil.rmtree(out)
+    flat.rename(out)
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+
+
+@pytest.mark.parametrize("layout", ["generations", "legacy"])
+def test_a_kill_at_every_publishing_step_leaves_one_whole_output_set(
+        tmp_path: Path, layout: str) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    names = ["01-gabapentin-300mg-blog.html", "03-amoxicillin-leaflet.html",
+             "11-loratadine-prose.html"]
+    for name in names:
+        shutil.copy(RAW / name, pages / name)
+    base = tmp_path / "base"
+    _run_here(pages, base)
+    if layout == "legacy":
+        _legacy(base)
+    # the next run's inputs: one page changed, one gone (the rest is reused: a quick run)
+    (pages / names[0]).write_bytes((RAW / names[0]).read_bytes() + b"<p>Updated.</p>")
+    (pages / names[1]).unlink()
+    previous = _settled(base)
+    whole = tmp_path / "whole"
+    shutil.copytree(base, whole, symlinks=True)
+    _run_here(pages, whole)
+    new = _settled(whole)
+    assert new != previous
+
+    step = 1
+    while True:
+        out = tmp_path / f"killed-at-{step}"
+        shutil.copytree(base, out, symlinks=True)
+        proc = subprocess.run(_extract_cmd(pages, out, "-q"), cwd=ROOT, capture_output=True,
+                              text=True, timeout=300, env={**os.environ, KILL_AT_PUBLISH_STEP: str(step)})
+        if proc.returncode == 0:
+            break  # there is no step N: every step was covered
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+        after_kill = _settled(out)
+        assert after_kill in (previous, new), f"a mixed output set after a kill at step {step}"
+        _run_here(pages, out)
+        assert _settled(out) == new, f"the run after a kill at step {step} differs"
+        assert not _unpublished(out)
+        shutil.rmtree(out)
+        step += 1
+    assert step >= (5 if layout == "legacy" else 3), "fewer publishing steps than expected"
+
+
+def test_readers_follow_the_pointer(raw_output: Path) -> None:
+    import pipeline
+    from pipeline.incremental import Manifest
+
+    current = (raw_output / POINTER).resolve()
+    assert current.parent.name == GENERATIONS
+    for name in ("articles.jsonl", "doses.csv", "medications.sqlite", MANIFEST_NAME, "run.json"):
+        assert (raw_output / name).is_symlink() and (raw_output / name).resolve() == current / name
+    assert (raw_output / "schema" / "doses.json").resolve() == current / "schema" / "doses.json"
+    assert Manifest(raw_output).out == current
+    assert len(pipeline.load(raw_output)["articles"]) == len(list(RAW.glob("*.htm*")))
 
 
 def test_clear_leftovers_removes_only_what_runs_leave(tmp_path: Path) -> None:
+    (tmp_path / GENERATIONS / "1" / "schema").mkdir(parents=True)
+    (tmp_path / GENERATIONS / "2").mkdir()
+    (tmp_path / GENERATIONS / "2" / "doses.csv").write_text("x", encoding="utf-8")
+    (tmp_path / POINTER).symlink_to(f"{GENERATIONS}/1")
     (tmp_path / ".staging-abc" / "schema").mkdir(parents=True)
     (tmp_path / ".staging-abc" / "doses.csv").write_text("x", encoding="utf-8")
     (tmp_path / ".doses.csv.k2j3.tmp").write_text("x", encoding="utf-8")
@@ -204,7 +306,8 @@ def test_clear_leftovers_removes_only_what_runs_leave(tmp_path: Path) -> None:
         (tmp_path / keep).write_text("x", encoding="utf-8")
     clear_leftovers(tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
-        ".lock", "doses.csv", "notes.tmp", "schema"]
+        ".current", ".generations", ".generations/1", ".generations/1/schema", ".lock",
+        "doses.csv", "notes.tmp", "schema"]
 
 
 def test_output_files_are_as_readable_as_any_new_file(raw_output: Path) -> None:

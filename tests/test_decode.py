@@ -90,7 +90,27 @@ _CHARSETS: list[Any] = [
                  id="declared windows-1252 but actually utf-8"),
     pytest.param(Example(page(LEAFLET, '<meta charset="utf-8">').encode("cp1252"), LEAFLET),
                  id="declared utf-8 but actually windows-1252"),
+    pytest.param(Example(page(LEAFLET, '<meta charset="utf-16">').encode("utf-16-le"), LEAFLET),
+                 id="utf-16 LE without BOM, declared"),
+    pytest.param(Example(page(LEAFLET, '<meta http-equiv="Content-Type" content="text/html; '
+                                       'charset=UTF-16">').encode("utf-16-be"), LEAFLET),
+                 id="utf-16 BE without BOM, declared"),
 ]
+
+MARKDOWN = """# Salbutamol inhaler
+
+Salbutamol relaxes the airways.
+
+## How to use it
+
+- Shake the inhaler.
+- Breathe out, then take one puff.
+
+## Side effects
+
+* shaky hands
+* headache
+"""
 
 _REJECTS: list[Any] = [
     pytest.param(Example(b"", "empty"), id="empty"),
@@ -108,7 +128,27 @@ _REJECTS: list[Any] = [
     pytest.param(Example(gzip.compress(b"<p>x</p>" * 50)[:10] + b"\xff" * 40, "gzip"),
                  id="corrupt gzip body"),
     pytest.param(Example("\ufeff   \n".encode("utf-16-le"), "no text"), id="utf-16 blank"),
+    pytest.param(Example(gzip.compress(gzip.compress(page(LEAFLET).encode())), "compressed twice"),
+                 id="gzip twice"),
+    pytest.param(Example(random.Random(2).randbytes(4096), "binary data"), id="random bytes"),
+    pytest.param(Example(MARKDOWN.encode(), "not HTML: Markdown"), id="markdown"),
+    pytest.param(Example(LEAFLET.encode() + b"\n\n" + FRENCH.encode(), "not HTML: plain text"),
+                 id="plain text"),
+    pytest.param(Example(MARKDOWN.replace("Salbutamol relaxes", "Salbutamol <b>relaxes</b>").encode(),
+                         "not HTML: Markdown"), id="markdown with inline tags"),
 ]
+
+_HTML_AFTER_ALL: list[Any] = [
+    pytest.param("<h2>Dosage</h2><p>Take 2 puffs.</p>", id="fragment"),
+    pytest.param("<p>Take 2 puffs.</p>\n# not a heading, a comment in text", id="fragment and hash"),
+    pytest.param("<!DOCTYPE html>\n# Title\n- item", id="doctype"),
+    pytest.param("<title>Salbutamol</title>\nTake 2 puffs.", id="title only"),
+]
+
+
+@pytest.mark.parametrize("text", _HTML_AFTER_ALL)
+def test_html_with_little_markup_is_still_html(text: str) -> None:
+    assert decode(text.encode()).text == text
 
 
 @pytest.mark.parametrize("example", _CHARSETS)
@@ -128,6 +168,17 @@ def test_refuses_what_is_not_an_html_text(example: Example) -> None:
     message = str(info.value)
     assert example.expected.lower() in message.lower()
     assert "\n" not in message and len(message) < 200, "one line for rejects.jsonl"
+
+
+def test_declared_utf8_stays_utf8_with_more_invalid_sequences_than_valid() -> None:
+    """One "µ" right and three invalid sequences: still UTF-8 as declared, the invalid bytes
+    replaced; read as windows-1252 the dose "500 µg" would be lost ("500 Âµg")."""
+    data = page("Each tablet contains 500 µg. Sha{1}ky ha{2}nds. Head{3}ache.",
+                '<meta charset="utf-8">').encode("utf-8")
+    for mark, invalid in ((b"{1}", b"\xaf"), (b"{2}", b"\xff"), (b"{3}", b"\xe2\x82")):
+        data = data.replace(mark, invalid)
+    text = decode(data).text
+    assert "500 µg" in text and "Sha\ufffdky" in text and "Head\ufffdache" in text
 
 
 @pytest.mark.parametrize("head", ["", '<meta charset="utf-8">', META_1252])

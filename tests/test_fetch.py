@@ -705,7 +705,7 @@ def test_source_urls_reads_the_manifest_beside_the_pages(tmp_path: Path) -> None
         json.dumps({"requested_url": "https://example.org/x", "final_url": "https://example.org/a",
                     "status": 200, "fetched_at": "2024-01-01T00:00:00+00:00", "path": name})
         + "\nnot json\n")
-    sources = resolve_inputs([str(tmp_path)])
+    sources = resolve_inputs([str(tmp_path)]).sources
     assert source_urls(sources) == {str(tmp_path / name): "https://example.org/a"}
 
 

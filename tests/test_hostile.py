@@ -5,9 +5,11 @@ beside one good page, and each directory goes through the real command line in a
 process, ``python -m pipeline extract DIR --out OUT --page-timeout 5``, several at a time. For
 each the test checks the contract: exit status 0, no traceback, the good page in
 ``articles.jsonl``, every input of the case in ``articles.jsonl`` or in ``rejects.jsonl`` with
-a stage and a reason, and the outcome the README's "Hostile inputs" table promises. The child's
-wall time and peak memory (``wait4``) are measured and bounded loosely, as a safety net: speed
-targets belong in benchmarks, the per-page time limit is what bounds a page here.
+a stage and a reason, and the outcome the README's "Hostile inputs" table promises. The peak
+memory of the run's process and of its page workers (which the run records in ``run.json``)
+must stay under 1 GiB for every case; the child's wall time is bounded loosely, as a safety
+net against a hang: speed targets belong in benchmarks, the per-page time limit is what bounds
+a page here.
 
 Cases that are cheap also run all together in one directory, as a crawl would mix them. The
 cases that ``tests/test_bad_input.py`` tests in process are the ones the issue does not list.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -49,8 +52,11 @@ PAGE_TIMEOUT = 5
 """``--page-timeout`` of every run here: the cases that hit it cost 5 s, not the default 30."""
 TIME_LIMIT = 60
 """Seconds a case's whole run may take: far above what any takes, it only stops a hang."""
-MEMORY_LIMIT_MB = 2048
-"""Peak resident memory of a case's run; the 50 MB page must not come near it."""
+MEMORY_LIMIT_MB = 1024
+"""Peak resident memory of any process of a case's run (the run itself and its page workers,
+from ``run.json``): every input within the limits stays under 1 GiB."""
+_INTERNAL = re.compile(r"\b[A-Z]\w*(?:Error|Exception)\b|Traceback|NoneType")
+"""What an exception's text looks like: never part of a reject's reason."""
 
 _HEAD = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
          "<title>Naproxen 250 mg tablets</title></head><body><article><h1>Naproxen 250 mg</h1>"
@@ -149,6 +155,86 @@ def _unreadable(d: Path) -> list[str]:
     return ["locked.html"]
 
 
+def _nested_lists(depth: int) -> str:
+    """A heading and its dose inside ``depth`` nested ``<ul><li>`` (two levels each)."""
+    return (_HEAD + "<ul><li>" * depth + "<h3>Dosage</h3><p>Take 500 mg twice daily with food.</p>"
+            + "</li></ul>" * depth + _TAIL)
+
+
+def _utf8_with_many_invalid_bytes() -> bytes:
+    """Declared UTF-8, one "µ" and "é" right, and more invalid sequences than valid ones."""
+    data = _ACCENTED.replace(" – never on an empty stomach", "").encode("utf-8")
+    return (data.replace(b"Heartburn", b"Heart\xe0\xafburn")
+            .replace(b"Dizziness", b"Dizzi\xff\xfeness\xc3(")
+            .replace(b"Headache", b"Head\xe2\x82ache \xf0\x9f\xff"))
+
+
+def _utf16_without_bom() -> bytes:
+    text = _ACCENTED.replace('<meta charset="utf-8">', '<meta charset="utf-16">')
+    return text.encode("utf-16-le")
+
+
+def _many_attributes(count: int) -> str:
+    """One element with ``count`` attributes: libxml2 takes time quadratic in the count."""
+    attributes = " ".join(f"data-a{i}=x" for i in range(count))
+    return GOOD_PAGE.replace("<article>", f"<article {attributes}>")
+
+
+def _tiny_elements(d: Path, name: str, count: int, element: bytes) -> list[str]:
+    with open(d / name, "wb") as fh:
+        fh.write(_HEAD.encode())
+        for _ in range(count // 100_000):
+            fh.write(element * 100_000)
+        fh.write(element * (count % 100_000))
+        fh.write(_TAIL.encode())
+    return [name]
+
+
+def _four_million_elements(d: Path) -> list[str]:
+    return _tiny_elements(d, "elements.html", 4_000_000, b"<i></i>")
+
+
+def _largest_allowed_elements(d: Path) -> list[str]:
+    """As many elements and attributes as the pre-parse limits let through (one attribute an
+    element, each holding text): the page that needs the most memory of the pages the limits
+    accept (about 400 MiB in a worker, where twice the elements took 1.65 GB)."""
+    from pipeline.parse import MAX_ATTRIBUTES, MAX_ELEMENTS
+
+    count = min(MAX_ELEMENTS, MAX_ATTRIBUTES) - 100
+    return _tiny_elements(d, "most-elements.html", count, b"<b id=x>x</b>")
+
+
+def _warc_with_huge_header_line(d: Path) -> list[str]:
+    """A .warc.gz whose first header line expands to 64 MiB (a gzip member of 64 KiB)."""
+    with open(d / "long-line.warc.gz", "wb") as fh:
+        line = gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nX-Junk: " + b"A" * (64 << 20)
+                             + b"\r\n\r\n", compresslevel=9)
+        fh.write(line)
+    return ["long-line.warc.gz"]
+
+
+MARKDOWN = """# Naproxen 250 mg
+
+Naproxen relieves pain and swelling in arthritis.
+
+## Dosage
+
+- Take 250 mg twice daily with food.
+- Do not take more than 1000 mg a day.
+
+## Side effects
+
+* heartburn
+* headache
+"""
+
+PLAIN_TEXT = """Naproxen 250 mg tablets
+
+Naproxen relieves pain and swelling in arthritis. Take 250 mg twice daily with food.
+Common side effects are heartburn and headache.
+"""
+
+
 # ---- what a case must give ----------------------------------------------------------------
 
 Json = dict[str, Any]
@@ -173,6 +259,12 @@ def _nothing_lost_in_depth(article: Json) -> None:
     assert any("allergic to aspirin" in w["text"] for w in article["warnings"]), article["warnings"]
 
 
+def _heading_and_dose_kept(article: Json) -> None:
+    """The text of the capped levels is kept: the dose of the deepest item is found."""
+    assert any(d["amount"] == 500 and d["unit"] == "mg" for d in article["doses"]), article["doses"]
+    assert any("allergic to aspirin" in w["text"] for w in article["warnings"]), article["warnings"]
+
+
 @dataclass(frozen=True)
 class Hostile:
     name: str
@@ -185,6 +277,8 @@ class Hostile:
     """More to check on the article, for "article"."""
     heavy: bool = False
     """Too slow or big to repeat in the run of all cases together."""
+    args: tuple[str, ...] = ()
+    """More options for its run."""
 
 
 CASES = [
@@ -229,6 +323,32 @@ CASES = [
     Hostile("symlink loop", _symlink_loops, "reject", "read", "cannot read input"),
     Hostile("unreadable file", _unreadable, "reject", "read", "cannot read input"),
     Hostile("directory named x.html", _directory_named_html, "reject", "read", "is a directory"),
+    # issue 15, round two
+    Hostile("<ul><li> nested 130 deep", _page("lists.html", _nested_lists(130)), "article",
+            check=_heading_and_dose_kept),
+    Hostile("declared UTF-8, more invalid sequences than valid",
+            _page("invalid-many.html", _utf8_with_many_invalid_bytes()), "article",
+            check=_mcg_dose_intact),
+    Hostile("UTF-16 without BOM, <meta charset=utf-16>", _page("wide-no-bom.html",
+                                                                _utf16_without_bom()),
+            "article", check=_mcg_dose_intact),
+    Hostile("gzip-compressed twice", _page("packed-twice.html",
+                                           gzip.compress(gzip.compress(GOOD_PAGE.encode()))),
+            "reject", "decode", "compressed twice"),
+    Hostile("200,000 attributes on one element", _page("attributes.html",
+                                                       _many_attributes(200_000)),
+            "reject", "parse", "attributes", heavy=True),
+    Hostile("4,000,000 elements", _four_million_elements, "reject", "parse", "elements",
+            heavy=True),
+    Hostile("as many elements as the limits allow", _largest_allowed_elements, "either",
+            reason="timed out", heavy=True, args=("--page-timeout", "120")),
+    Hostile("WARC header line of 64 MiB", _warc_with_huge_header_line, "reject", "read",
+            "header line"),
+    # issue 14, item 8
+    Hostile("Markdown saved as .html", _page("notes.html", MARKDOWN), "reject", "decode",
+            "not HTML: Markdown"),
+    Hostile("plain text saved as .html", _page("notes.txt.html", PLAIN_TEXT), "reject", "decode",
+            "not HTML: plain text"),
 ]
 
 
@@ -245,7 +365,6 @@ class Run:
     status: int | None = None
     stderr: str = ""
     seconds: float = 0.0
-    peak_mb: float = 0.0
 
     def articles(self) -> dict[str, Json]:
         return {a["source"]: a for a in _jsonl(self.out / "articles.jsonl")}
@@ -256,13 +375,19 @@ class Run:
     def source(self, name: str) -> str:
         return str(self.pages / name)
 
+    def peaks_mib(self) -> tuple[float, float]:
+        """Peak resident memory of the run's own process and of its largest page worker, as the
+        run recorded them in ``run.json``."""
+        peaks = json.loads((self.out / "run.json").read_text(encoding="utf-8"))["peak_memory_mib"]
+        return float(peaks["run"]), float(peaks["workers"])
+
 
 def _jsonl(path: Path) -> list[Json]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def _execute(run: Run) -> Run:
-    """One ``extract`` in a child process; its wall time and peak memory from ``wait4``."""
+    """One ``extract`` in a child process, and its wall time."""
     cmd = [sys.executable, "-m", "pipeline", "extract", "-q", str(run.pages),
            "--out", str(run.out), "--page-timeout", str(PAGE_TIMEOUT), *run.args]
     log = run.out.with_suffix(".stderr")
@@ -272,12 +397,10 @@ def _execute(run: Run) -> Run:
         watchdog = threading.Timer(TIME_LIMIT * 2, proc.kill)  # a hang fails, it does not block
         watchdog.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         finally:
             watchdog.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
     run.seconds = time.monotonic() - started
-    run.peak_mb = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     run.status = proc.returncode
     run.stderr = log.read_text(encoding="utf-8", errors="replace")
     return run
@@ -303,6 +426,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run | s
     for i, case in enumerate(CASES):
         try:
             planned[case.name] = _setup(base, f"case{i:02d}", [case])
+            planned[case.name].args = list(case.args)
         except pytest.skip.Exception as exc:
             planned[case.name] = str(exc)
     planned["all together"] = _setup(base, "together", [c for c in CASES if not c.heavy
@@ -329,13 +453,16 @@ def _check_run(run: Run) -> tuple[dict[str, Json], dict[str, Json]]:
     assert run.status == 0, run.stderr
     assert "Traceback" not in run.stderr, run.stderr
     assert run.seconds < TIME_LIMIT, f"took {run.seconds:.0f} s"
-    assert run.peak_mb < MEMORY_LIMIT_MB, f"peak memory {run.peak_mb:.0f} MB"
+    own, worker = run.peaks_mib()
+    assert own < MEMORY_LIMIT_MB, f"the run peaked at {own:.0f} MiB"
+    assert worker < MEMORY_LIMIT_MB, f"a worker peaked at {worker:.0f} MiB"
     articles, rejects = run.articles(), run.rejects()
     good = articles.get(run.source(GOOD_NAME))
     assert good is not None and good["drug"] == "naproxen", (sorted(articles), rejects)
     for reject in rejects.values():
         assert reject["stage"].strip() and reject["reason"].strip(), reject
         assert "internal error" not in reject["reason"], reject
+        assert not _INTERNAL.search(reject["reason"]), reject
     for name in run.names:
         source = run.source(name)
         assert source in articles or source in rejects, (source, sorted(articles), rejects)
@@ -393,9 +520,8 @@ def test_a_page_over_the_time_limit_is_a_reject_and_the_run_goes_on(
     assert isinstance(run, Run)
     _, rejects = _check_run(run)  # the good page, read after the slow one, is an article
     reject = rejects[run.source("0-rows.html")]
-    assert (reject["stage"], reject["reason"]) == ("extract",
-                                                   "timed out after 0.5 s (--page-timeout)")
-    assert run.seconds < 20
+    # whichever stage the page was in when its time ran out (that depends on the machine)
+    assert reject["reason"] == "timed out after 0.5 s (--page-timeout)", reject
 
 
 def test_time_and_memory_of_every_case(runs: dict[str, Run | str],
@@ -405,7 +531,8 @@ def test_time_and_memory_of_every_case(runs: dict[str, Run | str],
         print()
         for name, run in runs.items():
             if isinstance(run, Run):
-                print(f"  {name:36} {run.seconds:6.1f} s {run.peak_mb:7.0f} MB")
+                own, worker = run.peaks_mib()
+                print(f"  {name:50} {run.seconds:6.1f} s {own:6.0f} MiB, {worker:4.0f} MiB in a worker")
 
 
 def test_time_limit_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -456,6 +583,35 @@ def test_deep_nesting_is_flattened_not_lost(depth: int) -> None:
     assert "Take 500 mg twice daily with food." in text
     assert text.endswith("Do not take naproxen if you are allergic to aspirin.")
     assert etree.tostring(root).count(b"<div>") <= MAX_DEPTH
+
+
+_WRAPPERS = [
+    ("<div>", "</div>"), ("<ul><li>", "</li></ul>"), ("<ol><li>", "</li></ol>"),
+    ("<dl><dd>", "</dd></dl>"), ("<table><tr><td>", "</td></tr></table>"),
+    ("<table><tbody><tr><td>", "</td></tr></tbody></table>"), ("<blockquote>", "</blockquote>"),
+    ("<section><ul><li><span>", "</span></li></ul></section>"), ("<b>", "</b>"),
+    ("<ul><li><table><tr><th>", "</th></tr></table></li></ul>"),
+]
+
+
+@pytest.mark.parametrize("levels", [255, 300, 2_100])
+@pytest.mark.parametrize(("opening", "closing"), _WRAPPERS, ids=lambda t: t)
+def test_deep_nesting_keeps_the_text_whatever_the_tags(opening: str, closing: str,
+                                                      levels: int) -> None:
+    """Wherever the cap falls (on a list, a table, a row...), the text below it stays text
+    that the later stages read: the heading and the dose of the deepest element, and what
+    follows the nesting."""
+    from pipeline.run import process_page
+
+    repeats = levels // opening.count("<") + 1
+    page = (_HEAD + opening * repeats + "<h3>Dosage</h3><p>Take 500 mg twice daily with food.</p>"
+            + closing * repeats + _TAIL)
+    result = process_page("deep.html", page.encode())
+    assert result.stages is not None, result.rejects
+    text = " ".join(b.text for b in result.stages.blocks if b.kind != "table") + " ".join(
+        c.text for b in result.stages.blocks if b.table for row in b.table.rows for c in row)
+    assert "Dosage" in text and "Take 500 mg twice daily with food." in text, text[:300]
+    assert "Do not take naproxen if you are allergic to aspirin." in text
 
 
 def test_flattening_keeps_scripts_out_of_the_text() -> None:

@@ -154,7 +154,7 @@ def test_two_runs_give_byte_identical_datasets(runs: tuple[Path, Path, Path]) ->
     names = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
     assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
     differing = [n for n in names
-                 if n != "run.json" and (first / n).read_bytes() != (second / n).read_bytes()]
+                 if Path(n).name != "run.json" and (first / n).read_bytes() != (second / n).read_bytes()]
     assert not differing
 
 

@@ -361,7 +361,7 @@ def test_every_cut_yields_a_prefix_of_the_pages_and_nothing_but_warc_error(tmp_p
      b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + HTML,
      "at offset 0: WARC record without a valid Content-Length"),
     (b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n",  # warcio trips
-     "at offset 0: damaged WARC record (AttributeError: 'NoneType' object has no attribute 'startswith')"),
+     "at offset 0: damaged WARC record (its headers cannot be read)"),
 ], ids=["html", "gzipped-html", "binary", "gzip-magic-only", "empty", "no-content-length", "no-target-uri"])
 def test_a_file_that_is_not_a_warc_raises_warc_error(tmp_path: Path, content: bytes, detail: str) -> None:
     path = tmp_path / "x.warc.gz"
@@ -432,3 +432,27 @@ def test_a_record_longer_than_its_content_length_skips_the_page(tmp_path: Path, 
     assert got[0] == WarcSkip("https://example.org/1", 0,
                               "WARC record longer than its Content-Length: page incomplete")
     assert got[1:] == [WarcPage("https://example.org/2", HTML, offsets(path)[1])]
+
+
+_LONG = 8 * 1024 * 1024
+
+
+@GZ
+@pytest.mark.parametrize("where", ["warc header", "http header", "status line"])
+def test_header_lines_are_capped(tmp_path: Path, gz: bool, where: str) -> None:
+    """A header line of many megabytes (1 GiB in the stress test, out of 4.5 MB of gzip) is an
+    error at once, not a line read whole into memory, and the reason holds no exception text."""
+    junk = b"A" * _LONG
+    body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + HTML
+    if where == "http header":
+        body = b"HTTP/1.1 200 OK\r\nX-Junk: " + junk + b"\r\nContent-Type: text/html\r\n\r\n" + HTML
+    head = b"WARC/1.0\r\n" if where != "status line" else b"WARC/1.0 " + junk + b"\r\n"
+    record = (head + b"WARC-Type: response\r\nWARC-Target-URI: https://example.org/\r\n"
+              + (b"X-Junk: " + junk + b"\r\n" if where == "warc header" else b"")
+              + b"Content-Length: %d\r\n\r\n" % len(body) + body + b"\r\n\r\n")
+    path = tmp_path / ("long.warc.gz" if gz else "long.warc")
+    path.write_bytes(gzip.compress(record) if gz else record)
+    got, error = read_until_error(path)
+    assert got == []
+    assert str(error) == (f"cannot read WARC archive {path} at offset 0: damaged WARC record "
+                          "(a header line longer than 65,536 bytes)")
