@@ -37,6 +37,7 @@ from typing import Any
 import psutil  # type: ignore[import-untyped,unused-ignore]
 
 from bench.corpus import ROOT, Sources, build, corpus_files, find_sources
+from pipeline import PROGRAM
 
 MIB = 1024 * 1024
 MB = 1_000_000
@@ -443,7 +444,7 @@ def machine() -> dict[str, Any]:
             "ram_gib": round(psutil.virtual_memory().total / 1024**3, 1),
             "python": platform.python_version(), "platform": platform.platform(),
             "lxml": version("lxml"), "trafilatura": version("trafilatura"),
-            "medextract": version("medextract"), "load_average": _load()}
+            PROGRAM: version(PROGRAM), "load_average": _load()}
 
 
 def _load() -> list[float] | None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+PROGRAM = "medpages"
+"""The distribution's name (pyproject.toml), its console script, the robots.txt token of
+`fetch`, and the program named in ``run.json`` and the run report."""
 
-__all__ = ["__version__", "load"]
+__all__ = ["PROGRAM", "__version__", "load"]
 
 if TYPE_CHECKING:
     from pipeline.loader import load

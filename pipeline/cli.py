@@ -17,7 +17,7 @@ from typing import ParamSpec, TypeVar
 import click
 from sqlalchemy import URL
 
-from pipeline import __version__
+from pipeline import PROGRAM, __version__
 from pipeline.console import (
     RunSummary,
     Verbosity,
@@ -88,13 +88,37 @@ def writable_dir(out: str) -> Path:
 
 
 EXIT_STATUS = """\b
+Exit status (each COMMAND --help has its own):
+  0  finished (extract: also when some inputs were rejected, see rejects.jsonl)
+  1  an unexpected failure (a bug: the traceback says where); fetch: no URL
+     could be fetched; extract: the --db database failed
+  2  unusable arguments (missing input, unwritable output, unknown option), or
+     another run is writing to the same output directory"""
+
+EXTRACT_EXIT_STATUS = """\b
 Exit status:
   0  finished (also when some inputs were rejected: they are in rejects.jsonl)
-  1  unexpected failure (a bug: the traceback says where)
-  2  unusable arguments (missing input, unwritable output, unknown option), or another
-     run is writing to the same output directory"""
+  1  unexpected failure (a bug: the traceback says where), or the --db database
+     failed after the files were written (the error names it)
+  2  unusable arguments (missing input, unwritable output, unusable --db URL,
+     unknown option), or another run is writing to the same output directory"""
 
-_VERBOSITY = "medextract.verbosity"
+FETCH_EXIT_STATUS = """\b
+Exit status:
+  0  finished, and at least one URL was fetched (stored, or unchanged since the
+     last fetch); the others are in OUT/manifest.jsonl with the reason
+  1  no URL could be fetched (the last line says why, manifest.jsonl has each
+     URL's reason), or an unexpected failure (a bug: the traceback says where)
+  2  unusable arguments (nothing to fetch, missing URL file, not an http(s) URL,
+     unwritable output, unknown option)"""
+
+INSPECT_EXIT_STATUS = """\b
+Exit status:
+  0  explained (also a page that is a reject: the reasons are shown)
+  1  unexpected failure (a bug: the traceback says where)
+  2  unusable arguments (missing or unreadable page, unknown option)"""
+
+_VERBOSITY = f"{PROGRAM}.verbosity"
 
 
 def _verbosity() -> Verbosity:
@@ -117,7 +141,7 @@ def verbosity_options(f: Callable[P, R]) -> Callable[P, R]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_STATUS)
-@click.version_option(__version__, prog_name="medextract")
+@click.version_option(__version__, prog_name=PROGRAM)
 @verbosity_options
 def main() -> None:
     """Turn medication-article web pages into clean, typed datasets.
@@ -133,7 +157,7 @@ def main() -> None:
     configure_logging(_verbosity())
 
 
-@main.command(epilog=EXIT_STATUS)
+@main.command(epilog=EXTRACT_EXIT_STATUS)
 @click.argument("inputs", nargs=-1)
 @click.option("--out", "out", default="output", show_default=True,
               help="Directory for the datasets (also OUT/medications.sqlite).")
@@ -248,7 +272,7 @@ def extract(inputs: tuple[str, ...], out: str, db: str | None, prune: bool, work
     except StoreError as exc:
         raise click.ClickException(f"cannot write the database: {exc}") from exc
     manifest = {
-        "program": "medextract",
+        "program": PROGRAM,
         "version": __version__,
         "started_at": started_at,
         "elapsed_seconds": round(time.monotonic() - started, 3),
@@ -303,7 +327,7 @@ def _write_external_database(url: URL, out_dir: Path, prune: bool) -> None:
              summary.articles, summary.pruned)
 
 
-@main.command()
+@main.command(epilog=FETCH_EXIT_STATUS)
 @click.argument("inputs", nargs=-1)
 @click.option("--out", default="raw", show_default=True,
               help="Directory for the pages (named by hash) and manifest.jsonl.")
@@ -311,7 +335,7 @@ def _write_external_database(url: URL, out_dir: Path, prune: bool) -> None:
               help="A sitemap or sitemap index URL whose name does not end in .xml (repeatable).")
 @click.option("--user-agent", default=None, metavar="TEXT",
               help="User-Agent header; its first word is the robots.txt token. Default: "
-                   "medextract/VERSION (...); put a contact URL or address in it.")
+                   f"{PROGRAM}/VERSION (...); put a contact URL or address in it.")
 @click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="Minimum seconds between requests to one host (Crawl-delay may raise it).")
 @click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True,
@@ -326,9 +350,15 @@ def _write_external_database(url: URL, out_dir: Path, prune: bool) -> None:
               show_default=True, help="Seconds to open a connection.")
 @click.option("--read-timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="Seconds without data before a request fails.")
+@click.option("--total-timeout", type=click.FloatRange(min=0, min_open=True), default=120.0,
+              show_default=True,
+              help="Seconds one request may take in all, connecting to last byte: bounds a "
+                   "server that trickles data and so never trips --read-timeout.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=20 * 1024 * 1024,
               show_default=True, help="Largest page body; a bigger one is abandoned.")
-@click.option("--max-redirects", type=click.IntRange(min=0), default=10, show_default=True)
+@click.option("--max-redirects", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Redirects followed for one URL, each hop checked like a first request "
+                   "(address, robots.txt, rate limit); one more is a failure.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Fetch at most this many pages.")
 @click.option("--allow-private", is_flag=True,
@@ -337,14 +367,17 @@ def _write_external_database(url: URL, out_dir: Path, prune: bool) -> None:
               help="Allow this host even if it resolves to a private address (repeatable).")
 def fetch(inputs: tuple[str, ...], out: str, sitemaps: tuple[str, ...], user_agent: str | None,
           delay: float, concurrency: int, per_host: int, retries: int, max_retry_after: float,
-          connect_timeout: float, read_timeout: float, max_bytes: int, max_redirects: int,
-          limit: int | None, allow_private: bool, allow_hosts: tuple[str, ...]) -> None:
+          connect_timeout: float, read_timeout: float, total_timeout: float, max_bytes: int,
+          max_redirects: int, limit: int | None, allow_private: bool,
+          allow_hosts: tuple[str, ...]) -> None:
     """Download pages politely into OUT, for `extract` to read.
 
     INPUTS: page URLs, sitemap URLs (.xml, .xml.gz), local sitemap files, or text files of
     URLs (one per line, # comments). robots.txt is obeyed, private addresses are refused,
     and OUT/manifest.jsonl maps each stored page to its URL. Fetching into the same OUT
-    again sends conditional requests: unchanged pages are not downloaded twice.
+    again sends conditional requests: unchanged pages are not downloaded twice. A URL that
+    cannot be fetched is a line of the manifest with the reason; when no URL at all could
+    be fetched, the exit status is 1.
 
     \b
     Examples:
@@ -356,7 +389,7 @@ def fetch(inputs: tuple[str, ...], out: str, sitemaps: tuple[str, ...], user_age
     """
     # imported here so that `extract` does not load the HTTP stack
     from pipeline.fetch.config import DEFAULT_USER_AGENT, FetchConfig
-    from pipeline.fetch.crawler import describe, run_fetch
+    from pipeline.fetch.crawler import describe, fetched_nothing, run_fetch
     from pipeline.fetch.targets import TargetError, read_targets
 
     if not inputs and not sitemaps:
@@ -369,15 +402,19 @@ def fetch(inputs: tuple[str, ...], out: str, sitemaps: tuple[str, ...], user_age
     config = FetchConfig(
         user_agent=user_agent or DEFAULT_USER_AGENT, delay=delay, concurrency=concurrency,
         per_host=per_host, retries=retries, max_retry_after=max_retry_after,
-        connect_timeout=connect_timeout, read_timeout=read_timeout, max_bytes=max_bytes,
+        connect_timeout=connect_timeout, read_timeout=read_timeout,
+        total_timeout=total_timeout, max_bytes=max_bytes,
         max_redirects=max_redirects, limit=limit, allow_private=allow_private,
         allow_hosts=frozenset(h.lower().strip("[]") for h in allow_hosts),
     )
     summary = run_fetch(targets, config, out_dir)
     click.echo(describe(summary, out_dir), err=True)
+    failure = fetched_nothing(summary)
+    if failure is not None:
+        raise click.ClickException(failure)  # exit status 1
 
 
-@main.command("inspect", epilog=EXIT_STATUS)
+@main.command("inspect", epilog=INSPECT_EXIT_STATUS)
 @click.argument("page")
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
 @click.option("--width", type=click.IntRange(min=40), default=None,

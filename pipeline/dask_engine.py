@@ -47,7 +47,7 @@ def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise DaskUnavailable("--engine dask needs Dask distributed: "
-                              "pip install 'medextract[dask]'") from exc
+                              "pip install 'dask[distributed]'") from exc
     if scheduler:
         try:
             return Client(scheduler, timeout=CONNECT_TIMEOUT), None  # type: ignore[no-untyped-call]

@@ -159,7 +159,7 @@ class _Worker:
     def __init__(self, ctx: Any, settings: Settings, work: Work) -> None:
         self.conn, child = ctx.Pipe()
         self.board = ctx.RawArray("c", 16)  # the stage of its page, for a reject if it is killed
-        self.process = ctx.Process(target=_serve, name="medextract-worker", daemon=True,
+        self.process = ctx.Process(target=_serve, name="medpages-worker", daemon=True,
                                    args=(child, settings, work, os.getpid(), self.board))
         self.process.start()
         child.close()

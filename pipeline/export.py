@@ -62,18 +62,50 @@ def scalar_fields(model: type[BaseModel]) -> list[str]:
     return [name for name, f in model.model_fields.items() if _is_scalar(f.annotation)]
 
 
+COLUMN_NAMES: dict[str, str] = {"table": "table_index", "row": "row_index", "text": "evidence"}
+"""Model fields renamed as table columns (CSV, JSON, Parquet, SQL): ``table`` is a reserved word
+of SQL, ``row`` one of PostgreSQL and DuckDB, ``text`` a type name; as column names they would
+have to be quoted in every query. ``articles.jsonl`` keeps the models' keys, those of SPEC.md.
+A new model field gets its own name as a column unless it is listed here."""
+
+ITEM_COLUMNS: dict[str, tuple[str, ...]] = {
+    "comparison_side_effects": ("term",),
+    "comparison_attributes": ("header", "attribute", "value"),
+    "citations": ("citation",),
+}
+"""The columns holding the items of a list or mapping field, in the tables that unroll it."""
+
+COMPARISON_KEY = ("article_id", "table_index", "row_index")
+"""The columns naming one row of a comparison table, in every table about such rows."""
+
+
+def column_name(field: str) -> str:
+    """The table column of a model field: its own name unless :data:`COLUMN_NAMES` renames it.
+
+    >>> column_name("text"), column_name("drug")
+    ('evidence', 'drug')
+    """
+    return COLUMN_NAMES.get(field, field)
+
+
+def field_name(column: str) -> str:
+    """The model field a renamed column comes from (the inverse of :func:`column_name`)."""
+    return next((f for f, c in COLUMN_NAMES.items() if c == column), column)
+
+
 @functools.cache
 def table_columns() -> dict[str, list[str]]:
     """Every output table and its columns, derived from the models (computed once: it is
     asked for every article; treat the result as read-only)."""
     author = [f"author_{name}" for name in Author.model_fields]
-    columns = {"articles": [*scalar_fields(Article), *author]}
+    columns = {"articles": [*map(column_name, scalar_fields(Article)), *author]}
     for table, model in CHILD_TABLES.items():
-        columns[table] = ["article_id", "seq", *scalar_fields(model)]
-    columns["comparisons"] = ["article_id", *scalar_fields(Comparison)]
-    columns["comparison_side_effects"] = ["article_id", "table", "row", "seq", "term"]
-    columns["comparison_attributes"] = ["article_id", "table", "row", "column", "attribute", "value"]
-    columns["citations"] = ["article_id", "seq", "text"]
+        columns[table] = ["article_id", "seq", *map(column_name, scalar_fields(model))]
+    columns["comparisons"] = ["article_id", *map(column_name, scalar_fields(Comparison))]
+    columns["comparison_side_effects"] = [*COMPARISON_KEY, "seq",
+                                          *ITEM_COLUMNS["comparison_side_effects"]]
+    columns["comparison_attributes"] = [*COMPARISON_KEY, "seq", *ITEM_COLUMNS["comparison_attributes"]]
+    columns["citations"] = ["article_id", "seq", *ITEM_COLUMNS["citations"]]
     return columns
 
 
@@ -96,31 +128,35 @@ def prepare(article: Article) -> Prepared:
 def _table_rows(data: dict[str, Any]) -> dict[str, list[Row]]:
     """One article's dump as rows of every table, values already JSON-compatible."""
     aid = data["article_id"]
-    cols = table_columns()
     author = data.get("author") or {}
-    head = {c: data.get(c) for c in cols["articles"] if not c.startswith("author_")}
+    head = {column_name(f): data.get(f) for f in scalar_fields(Article)}
     head.update({f"author_{k}": author.get(k) for k in Author.model_fields})
     rows: dict[str, list[Row]] = {"articles": [head]}
-    for table in CHILD_TABLES:
+    for table, model in CHILD_TABLES.items():
+        fields = scalar_fields(model)
         rows[table] = [
-            {"article_id": aid, "seq": i, **{c: rec.get(c) for c in cols[table][2:]}}
+            {"article_id": aid, "seq": i, **{column_name(f): rec.get(f) for f in fields}}
             for i, rec in enumerate(data[table])
         ]
     rows["comparisons"] = []
     rows["comparison_side_effects"] = []
     rows["comparison_attributes"] = []
+    fields = scalar_fields(Comparison)
+    header, attribute, value = ITEM_COLUMNS["comparison_attributes"]
+    (term,) = ITEM_COLUMNS["comparison_side_effects"]
     for comp in data["comparisons"]:
-        rows["comparisons"].append({"article_id": aid, **{c: comp.get(c) for c in cols["comparisons"][1:]}})
-        key = {"article_id": aid, "table": comp["table"], "row": comp["row"]}
+        rows["comparisons"].append({"article_id": aid, **{column_name(f): comp.get(f) for f in fields}})
+        key = dict(zip(COMPARISON_KEY, (aid, comp["table"], comp["row"]), strict=True))
         rows["comparison_side_effects"].extend(
-            {**key, "seq": i, "term": term} for i, term in enumerate(comp["side_effects"])
+            {**key, "seq": i, term: item} for i, item in enumerate(comp["side_effects"])
         )
         rows["comparison_attributes"].extend(
-            {**key, "column": col, "attribute": comp["attribute_keys"].get(col, "other"),
-             "value": "; ".join(value) if isinstance(value, list) else value}
-            for col, value in comp["attributes"].items()
+            {**key, "seq": i, header: col, attribute: comp["attribute_keys"].get(col, "other"),
+             value: "; ".join(cell) if isinstance(cell, list) else cell}
+            for i, (col, cell) in enumerate(comp["attributes"].items())
         )
-    rows["citations"] = [{"article_id": aid, "seq": i, "text": t}
+    (citation,) = ITEM_COLUMNS["citations"]
+    rows["citations"] = [{"article_id": aid, "seq": i, citation: t}
                          for i, t in enumerate(data["citations"])]
     return rows
 

@@ -1,8 +1,8 @@
 """``pipeline.load(PATH_OR_URL)``: the datasets as pandas DataFrames, one per table, typed.
 
 Reads an output directory (its Parquet files, else its CSV files), a SQLite file or a
-database URL, and gives the same frames whichever it read: the CSV columns in their order,
-rows sorted by the table's primary key, and dtypes from the models:
+database URL: the CSV columns in their order, the rows in the run's input order, and dtypes
+from the models:
 
 - integers ``Int64`` and numbers ``Float64`` (nullable), booleans ``boolean``;
 - enum fields (``unit``, ``kind``, ``category``) ``category`` with the model's values;
@@ -10,6 +10,16 @@ rows sorted by the table's primary key, and dtypes from the models:
 - text ``string``, missing values ``<NA>``. An empty optional text reads as missing, since a
   CSV cell cannot tell the two apart; CSV cells defused against formula injection get their
   raw value back.
+
+Row order. A directory's files hold the articles of its last run in input order, and a frame
+keeps it. A database has no order of its own and may hold articles of earlier runs over other
+inputs (until ``--prune``): its articles come sorted by ``source``, the order in which a run
+reads files and fetched pages (a web archive's records keep archive order in a run), and
+every table's rows follow their article, then their key (``seq``...). For a database that
+holds exactly a run over files (``--prune``), both give equal frames.
+
+Nothing is ever written: a SQLite file is opened read-only, and one that does not exist is a
+:class:`LoadError`, never a new empty file.
 
 pandas, pyarrow and SQLAlchemy are imported on the first call, so ``import pipeline`` stays
 light.
@@ -26,6 +36,7 @@ from pipeline.store.columns import Column, Table, tables
 
 if TYPE_CHECKING:
     import pandas as pd
+    import sqlalchemy as sa
 
 
 class LoadError(ValueError):
@@ -63,8 +74,24 @@ def _typed(values: list[Any], column: Column, table: str) -> pd.Series:
 def _frame(table: Table, columns: dict[str, list[Any]]) -> pd.DataFrame:
     import pandas as pd
 
-    frame = pd.DataFrame({c.name: _typed(columns[c.name], c, table.name) for c in table.columns})
-    return frame.sort_values(list(table.primary_key), kind="stable").reset_index(drop=True)
+    return pd.DataFrame({c.name: _typed(columns[c.name], c, table.name) for c in table.columns})
+
+
+def _database_order(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Articles by source (as a run orders its inputs), every other row after its article's
+    position, then its key. Sorted here, not in SQL: a server's collation may order text
+    otherwise than Python, which a run uses."""
+    articles = frames["articles"]
+    order = sorted(range(len(articles)), key=lambda i: (str(articles["source"].iloc[i]),
+                                                         str(articles["article_id"].iloc[i])))
+    position = {articles["article_id"].iloc[i]: n for n, i in enumerate(order)}
+    out = {}
+    for name, frame in frames.items():
+        key = [c for c in tables()[name].primary_key if c != "article_id"]
+        rank = frame["article_id"].map(position).astype("Int64")
+        ranked = frame.assign(_rank=rank).sort_values(["_rank", *key], kind="stable")
+        out[name] = ranked.drop(columns="_rank").reset_index(drop=True)
+    return out
 
 
 def _from_parquet(path: Path, table: Table) -> pd.DataFrame:
@@ -117,10 +144,16 @@ def _from_directory(folder: Path) -> dict[str, pd.DataFrame]:
 def _from_database(target: str | Path) -> dict[str, pd.DataFrame]:
     import sqlalchemy as sa
 
-    from pipeline.store.sql import create_engine, database_url, display_url, metadata
+    from pipeline.store.sql import StoreError, checked_url, create_engine, display_url, metadata
 
-    url = database_url(target)
-    engine = create_engine(url)
+    try:
+        url = checked_url(target)
+    except StoreError as exc:
+        raise LoadError(str(exc)) from exc
+    if url.get_backend_name() == "sqlite":
+        engine = _read_only_sqlite(url.database or "")
+    else:
+        engine = create_engine(url)
     try:
         with engine.connect() as conn:
             present = set(sa.inspect(conn).get_table_names())
@@ -133,9 +166,27 @@ def _from_database(target: str | Path) -> dict[str, pd.DataFrame]:
                 rows = conn.execute(sa.select(table)).all()
                 frames[name] = _frame(spec, {c: [row._mapping[c] for row in rows]
                                              for c in spec.names})
-            return frames
+            return _database_order(frames)
+    except sa.exc.SQLAlchemyError as exc:
+        detail = str(exc.orig) if isinstance(exc, sa.exc.DBAPIError) else str(exc)
+        raise LoadError(f"{display_url(url)}: {detail.strip().splitlines()[0]}") from exc
     finally:
         engine.dispose()
+
+
+def _read_only_sqlite(database: str) -> sa.Engine:
+    """An engine on an existing SQLite file, opened read-only: reading never creates it (as
+    a plain ``sqlite3.connect`` would) nor changes it."""
+    import sqlite3
+    import urllib.parse
+
+    import sqlalchemy
+
+    path = Path(database)
+    if not database or database == ":memory:" or not path.is_file():
+        raise LoadError(f"{database or 'sqlite://'}: no such SQLite file")
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
+    return sqlalchemy.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
 
 
 def load(source: str | Path) -> dict[str, pd.DataFrame]:
@@ -143,7 +194,8 @@ def load(source: str | Path) -> dict[str, pd.DataFrame]:
 
     ``source`` is an output directory (Parquet files if all are there, else CSV files), a
     SQLite file (``.sqlite``, ``.sqlite3``, ``.db``) or a database URL
-    (``sqlite:///path``, ``postgresql://user@host/db``).
+    (``sqlite:///path``, ``postgresql://user@host/db``). Rows come in input order (see the
+    module's docstring); nothing is written, no file is created.
     """
     from pipeline.store.sql import SQLITE_SUFFIXES
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+from pipeline import PROGRAM
 from pipeline.export import atomic_write
 from pipeline.models import Article, Dose, Reject
 
@@ -256,10 +257,10 @@ def render_report(stats: ReportStats, rows: Mapping[str, int], pages: int, versi
     return "".join([
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>medextract run report</title>"
+        f"<title>{PROGRAM} run report</title>"
         f"<style>{_CSS}</style></head><body><main>",
-        "<h1>medextract run report</h1>",
-        f'<p class="lead">medextract {_e(version)}: {pages:,} pages read, {stats.articles:,} '
+        f"<h1>{PROGRAM} run report</h1>",
+        f'<p class="lead">{PROGRAM} {_e(version)}: {pages:,} pages read, {stats.articles:,} '
         f"articles, {n_rejects:,} rejects. Timing is in <code>run.json</code>.</p>",
         '<nav><a href="#counts">counts</a><a href="#coverage">coverage</a>'
         '<a href="#rejects">rejects</a><a href="#side-effects">side effects</a>'

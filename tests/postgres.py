@@ -82,7 +82,7 @@ def postgres_server() -> Iterator[str]:
     """Start a server; yield its URL (superuser ``postgres``, database ``postgres``)."""
     bin_dir = find_binaries()
     user = _run_as()
-    base = Path(tempfile.mkdtemp(prefix="medextract-pg-"))
+    base = Path(tempfile.mkdtemp(prefix="pipeline-pg-"))
     try:
         if user is not None:
             os.chown(base, user.pw_uid, user.pw_gid)

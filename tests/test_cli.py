@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from pipeline import __version__
+from pipeline import PROGRAM, __version__
 from pipeline.cli import main
 from tests.conftest import RAW
 
@@ -51,14 +51,14 @@ def test_version_prints_the_program_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
     assert __version__ in result.output
-    assert "medextract" in result.output
+    assert PROGRAM in result.output
 
 
 def test_python_dash_m_runs_the_command_line() -> None:
     proc = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True,
                           text=True, timeout=60, cwd=RAW.parent)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == f"medextract, version {__version__}"
+    assert proc.stdout.strip() == f"{PROGRAM}, version {__version__}"
 
 
 def test_default_input_is_raw_and_default_output_is_output(tmp_path: Path) -> None:

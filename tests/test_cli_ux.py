@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -44,8 +45,17 @@ PAGE = """<!DOCTYPE html>
 </article></body></html>
 """
 
-EXIT_CODES = ("0  finished", "1  unexpected failure", "2  unusable arguments")
+EXIT_CODES = ("0  finished", "1  an unexpected failure", "2  unusable arguments")
+"""The group's summary; each command's --help has its own block (COMMAND_EXIT_CODES)."""
 
+COMMAND_EXIT_CODES = {
+    "extract": ("0  finished (also when some inputs were rejected", "1  unexpected failure",
+                "the --db database", "2  unusable arguments", "another run is writing"),
+    "fetch": ("0  finished, and at least one URL was fetched", "1  no URL could be fetched",
+              "2  unusable arguments (nothing to fetch"),
+    "inspect": ("0  explained (also a page that is a reject", "1  unexpected failure",
+                "2  unusable arguments (missing or unreadable page"),
+}
 
 def _invoke(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
@@ -92,11 +102,25 @@ def test_every_subcommand_help_shows_examples(command: str) -> None:
     assert f"python -m pipeline {command}" in result.output
 
 
-@pytest.mark.parametrize("command", ["extract", "inspect"])
-def test_exit_codes_are_documented_in_the_command_help(command: str) -> None:
-    result = _invoke(command, "--help")
-    for line in EXIT_CODES:
-        assert line in result.output
+def _exit_block(command: str) -> str:
+    output = _invoke(command, "--help").output
+    assert "Exit status:" in output, command
+    return output[output.index("Exit status:"):]
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_help_has_its_own_exit_codes(command: str) -> None:
+    assert set(COMMAND_EXIT_CODES) == set(main.commands)
+    block = _exit_block(command)
+    for line in COMMAND_EXIT_CODES[command]:
+        assert line in block, (command, line)
+    assert all(block != _exit_block(other) for other in main.commands if other != command)
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_option_has_help(command: str) -> None:
+    options = [p for p in main.commands[command].params if isinstance(p, click.Option)]
+    assert [p.name for p in options if not p.help] == []
 
 
 # --- inspect ---------------------------------------------------------------------------------
@@ -276,3 +300,17 @@ def test_report_is_the_same_for_the_same_inputs(pages: Path, tmp_path: Path) -> 
     for name in ("a", "b"):
         assert _invoke("-q", "extract", str(pages), "--out", str(tmp_path / name)).exit_code == 0
     assert (tmp_path / "a" / "report.html").read_bytes() == (tmp_path / "b" / "report.html").read_bytes()
+
+
+@pytest.mark.parametrize(("content", "code", "says"), [
+    (b"\x89PNG\r\n\x1a\n" + bytes(64), 0, "decode: not HTML: PNG image"),  # a reject: explained
+    (None, 2, "input not found"),
+])
+def test_inspect_exit_status_is_the_documented_one(tmp_path: Path, content: bytes | None,
+                                                   code: int, says: str) -> None:
+    page = tmp_path / "page.html"
+    if content is not None:
+        page.write_bytes(content)
+    result = CliRunner().invoke(main, ["inspect", str(page)])
+    assert result.exit_code == code, result.output
+    assert says in result.output

@@ -141,5 +141,5 @@ def test_attribute_rows_keep_the_raw_header_beside_the_key() -> None:
     result = process_page("snippet.html", page(html, "Statins compared"))
     assert isinstance(result.article, Article)
     rows = prepare(result.article).rows["comparison_attributes"]
-    assert {(r["column"], r["attribute"]) for r in rows} == {("LDL reduction", "effectiveness"),
+    assert {(r["header"], r["attribute"]) for r in rows} == {("LDL reduction", "effectiveness"),
                                                               ("Danger organs", "other")}

@@ -25,10 +25,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import click
 import httpx
 import pytest
 from click.testing import CliRunner
 
+from pipeline import PROGRAM
 from pipeline.cli import main
 from pipeline.fetch import client, safety, urls
 from pipeline.fetch.client import backoff_seconds, make_client
@@ -56,6 +58,8 @@ class Res:
     """Send Content-Length; without it the body runs until the connection closes."""
     stall: bool = False
     """Send nothing until the test ends."""
+    trickle: float = 0.0
+    """Send the body one byte at a time, this many seconds apart."""
 
 
 Handler = Callable[[dict[str, str]], Res]
@@ -95,7 +99,14 @@ class Site:
                     if res.length:
                         self.send_header("Content-Length", str(len(res.body)))
                     self.end_headers()
-                    self.wfile.write(res.body)
+                    if res.trickle:
+                        for byte in res.body:
+                            if site.release.wait(res.trickle):
+                                return
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                    else:
+                        self.wfile.write(res.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the crawler hung up on purpose (a body over the limit)
 
@@ -192,13 +203,13 @@ def test_robots_disallow_is_obeyed(site: Site, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("user_agent", "allowed"), [
-    ("medextract/0.1 (+mailto:team@example.org)", False),
+    (f"{PROGRAM}/0.1 (+mailto:team@example.org)", False),
     ("otherbot/2.0", True),
 ])
 def test_robots_group_is_chosen_by_the_user_agent_token(site: Site, tmp_path: Path,
                                                         user_agent: str, allowed: bool) -> None:
-    site.route("/robots.txt", Res(body=b"User-agent: medextract\nDisallow: /\n\n"
-                                       b"User-agent: *\nAllow: /\n"))
+    site.route("/robots.txt", Res(body=f"User-agent: {PROGRAM}\nDisallow: /\n\n"
+                                       "User-agent: *\nAllow: /\n".encode()))
     site.page("/page", "Baclofen")
     summary = crawl(tmp_path, site.url("/page"), site=site, user_agent=user_agent)
     assert (outcome(summary, site.url("/page")).kind == "stored") is allowed
@@ -223,7 +234,7 @@ def test_a_robots_txt_that_fails_with_5xx_means_do_not_crawl(site: Site, tmp_pat
     (200, b"User-agent: *\nDisallow: /a", "https://example.org/b", True),
 ])
 def test_robots_answers(status: int | None, body: bytes, url: str, allowed: bool) -> None:
-    assert parse_robots("medextract", status, body).allowed(url) is allowed
+    assert parse_robots(PROGRAM, status, body).allowed(url) is allowed
 
 
 @pytest.mark.parametrize(("robots", "gap"), [
@@ -715,6 +726,59 @@ def test_fetch_argument_errors(tmp_path: Path) -> None:
     missing = runner.invoke(main, ["fetch", str(tmp_path / "nope.txt")])
     assert missing.exit_code == 2 and "input not found" in missing.output
     assert runner.invoke(main, ["fetch", "ftp://example.org/a"]).exit_code == 2
+
+
+def _fetch(*args: str) -> Any:
+    return CliRunner().invoke(main, ["fetch", "--allow-private", "--delay", "0", "--retries", "0",
+                                     *args])
+
+
+def test_fetch_exits_1_and_says_why_when_no_url_could_be_fetched(site: Site,
+                                                                  tmp_path: Path) -> None:
+    site.route("/robots.txt", Res(body=b"User-agent: *\nDisallow: /private\n",
+                                  headers={"Content-Type": "text/plain"}))
+    result = _fetch(site.url("/gone"), site.url("/also-gone"), site.url("/private/page"),
+                    "--out", str(tmp_path / "raw"))
+    assert result.exit_code == 1, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("Error: no URL could be fetched: HTTP 404 (2)"), last
+    assert "disallowed by robots.txt" in last
+    assert "3 pages: 0 stored" in result.output
+    lines = read_manifest(tmp_path / "raw" / MANIFEST_NAME)
+    assert {e.error for e in lines.values()} >= {"HTTP 404"}
+
+
+def test_fetch_exits_1_when_the_inputs_give_no_page(site: Site, tmp_path: Path) -> None:
+    site.route("/sitemap.xml", Res(404, b"no", {"Content-Type": "text/plain"}))
+    result = _fetch(site.url("/sitemap.xml"), "--out", str(tmp_path / "raw"))
+    assert result.exit_code == 1, result.output
+    assert "no URL could be fetched: the inputs gave no page URL (sitemap " in result.output
+
+
+def test_fetch_exits_0_when_some_url_was_fetched(site: Site, tmp_path: Path) -> None:
+    site.page("/ok", "Baclofen")
+    result = _fetch(site.url("/ok"), site.url("/gone"), "--out", str(tmp_path / "raw"))
+    assert result.exit_code == 0, result.output
+    assert "2 pages: 1 stored, 0 not modified, 1 failed" in result.output
+    again = _fetch(site.url("/ok"), "--out", str(tmp_path / "raw"))  # unchanged: fetched too
+    assert again.exit_code == 0, again.output
+
+
+def test_total_timeout_stops_a_server_that_trickles(site: Site, tmp_path: Path) -> None:
+    """Every byte comes within --read-timeout, so only the total timeout can end it."""
+    site.route("/trickle", Res(body=html("Slow", "x" * 400), trickle=0.05))
+    result = _fetch(site.url("/trickle"), "--out", str(tmp_path / "raw"), "--read-timeout", "5",
+                    "--total-timeout", "0.5")
+    assert result.exit_code == 1, result.output
+    assert "exchange took longer than 0.5 s" in result.output
+
+
+@pytest.mark.parametrize("option", ["--total-timeout", "--max-redirects"])
+def test_fetch_options_are_explained(option: str) -> None:
+    command = main.commands["fetch"]
+    params = [p for p in command.params if isinstance(p, click.Option)]
+    assert all(p.help for p in params), [p.name for p in params if not p.help]
+    assert option in CliRunner().invoke(main, ["fetch", "--help"]).output
 
 
 def test_fetch_help_shows_the_examples() -> None:

@@ -54,28 +54,30 @@ EXPECTED_DTYPES: dict[str, dict[str, Any]] = {
               "amount_max": "Float64", "unit": UNITS, "kind": KINDS,
               "amount_per": AMOUNT_PER, "frequency_per_day": "Float64", "route": STRING,
               "form": STRING, "food": STRING, "population": STRING, "as_needed": "boolean",
-              "section": STRING, "text": STRING},
+              "section": STRING, "evidence": STRING},
     "benefits": {"article_id": STRING, "seq": "Int64", "drug": STRING, "drug_class": STRING,
-                 "text": STRING,
+                 "evidence": STRING,
                  "section": STRING},
     "side_effects": {"article_id": STRING, "seq": "Int64", "drug": STRING, "drug_class": STRING,
                      "term": STRING,
                      "term_normalized": STRING, "term_canonical": STRING,
-                     "category": CATEGORIES, "incidence": "Float64", "section": STRING, "text": STRING},
+                     "category": CATEGORIES, "incidence": "Float64", "section": STRING,
+                     "evidence": STRING},
     "warnings": {"article_id": STRING, "seq": "Int64", "drug": STRING, "drug_class": STRING,
-                 "text": STRING,
+                 "evidence": STRING,
                  "section": STRING},
     "conditions": {"article_id": STRING, "seq": "Int64", "name": STRING,
-                   "name_normalized": STRING, "text": STRING},
-    "comparisons": {"article_id": STRING, "table": "Int64", "row": "Int64",
+                   "name_normalized": STRING, "evidence": STRING},
+    "comparisons": {"article_id": STRING, "table_index": "Int64", "row_index": "Int64",
                     "medication": STRING, "drug": STRING, "drug_class": STRING,
                     "effectiveness": STRING,
-                    "text": STRING},
-    "comparison_side_effects": {"article_id": STRING, "table": "Int64", "row": "Int64",
+                    "evidence": STRING},
+    "comparison_side_effects": {"article_id": STRING, "table_index": "Int64", "row_index": "Int64",
                                 "seq": "Int64", "term": STRING},
-    "comparison_attributes": {"article_id": STRING, "table": "Int64", "row": "Int64",
-                              "column": STRING, "attribute": ATTRIBUTES, "value": STRING},
-    "citations": {"article_id": STRING, "seq": "Int64", "text": STRING},
+    "comparison_attributes": {"article_id": STRING, "table_index": "Int64", "row_index": "Int64",
+                              "seq": "Int64", "header": STRING, "attribute": ATTRIBUTES,
+                              "value": STRING},
+    "citations": {"article_id": STRING, "seq": "Int64", "citation": STRING},
 }
 
 EXPECTED_ARROW_TYPES: dict[str, dict[str, pa.DataType]] = {
@@ -83,7 +85,7 @@ EXPECTED_ARROW_TYPES: dict[str, dict[str, pa.DataType]] = {
                  "citations": pa.list_(pa.field("item", pa.string(), nullable=False))},
     "doses": {"seq": pa.int64(), "amount": pa.float64(), "amount_max": pa.float64(),
               "unit": pa.string(), "frequency_per_day": pa.float64(), "as_needed": pa.bool_()},
-    "comparisons": {"table": pa.int64(), "row": pa.int64(),
+    "comparisons": {"table_index": pa.int64(), "row_index": pa.int64(),
                     "side_effects": pa.list_(pa.field("item", pa.string(), nullable=False))},
 }
 
@@ -152,14 +154,65 @@ def test_values_keep_their_types(out: Path) -> None:
     assert (doses["amount_max"].dropna() >= 0).all()
 
 
-def test_rows_are_sorted_by_primary_key(out: Path) -> None:
-    frames = load(out)
-    keys = {"doses": ["article_id", "seq"],
-            "comparison_attributes": ["article_id", "table", "row", "column"]}
-    for table, key in keys.items():
+@pytest.mark.parametrize("kind", SOURCES)
+def test_rows_come_in_input_order(kind: str, out: Path, csv_only: Path) -> None:
+    """Articles in the order of articles.jsonl (the run's input order), not by their hash id;
+    every record after its article's, then by its key."""
+    lines = (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    order = [json.loads(line)["article_id"] for line in lines]
+    assert order != sorted(order), "hash order would pass unnoticed"
+    frames = load(_source(kind, out, csv_only))
+    assert list(frames["articles"]["article_id"]) == order
+    position = {aid: n for n, aid in enumerate(order)}
+    for table, key in [("doses", ["seq"]),
+                       ("comparison_attributes", ["table_index", "row_index", "seq"])]:
         frame = frames[table]
-        pd.testing.assert_frame_equal(frame, frame.sort_values(key).reset_index(drop=True))
-        assert not frame.duplicated(key).any()
+        ranks = [(position[a], *k) for a, *k in frame[["article_id", *key]].itertuples(index=False)]
+        assert len(ranks) > 1 and ranks == sorted(ranks), table
+
+
+def _article(source: str, article_id: str) -> Article:
+    return Article(article_id=article_id, source=source, title=f"About {source}",
+                   doses=[Dose(drug=None, amount=float(n), unit=Unit.MG, kind=DoseKind.DOSE,
+                               text=f"{n} mg") for n in (3, 1, 2)])
+
+
+def test_a_database_gives_its_articles_by_source_whatever_the_runs(tmp_path: Path) -> None:
+    """A database keeps articles across runs (until --prune): they come by source, as a run
+    over those files would order them, with every article's records in their order."""
+    db = tmp_path / "kept.sqlite"
+    write_database(db, ["pages/b.html"], [_article("pages/b.html", "0aaa")])
+    write_database(db, ["pages/a.html"], [_article("pages/a.html", "ffff")])
+    write_database(db, ["pages/c.html"], [_article("pages/c.html", "7777")])
+    frames = load(db)
+    assert list(frames["articles"]["source"]) == ["pages/a.html", "pages/b.html", "pages/c.html"]
+    assert list(frames["doses"]["article_id"]) == ["ffff"] * 3 + ["0aaa"] * 3 + ["7777"] * 3
+    assert list(frames["doses"]["amount"]) == [3.0, 1.0, 2.0] * 3
+
+
+@pytest.mark.parametrize("target", ["sqlite:///{tmp}/nosuch.sqlite", "{tmp}/nosuch.sqlite",
+                                    "sqlite:///{tmp}/nosuch.db", "sqlite://"])
+def test_loading_creates_no_file(tmp_path: Path, target: str) -> None:
+    with pytest.raises(LoadError):
+        load(target.format(tmp=tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_loading_never_changes_a_database(out: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.sqlite"
+    shutil.copy(out / "medications.sqlite", db)
+    before = db.read_bytes()
+    db.chmod(0o444)
+    assert len(load(f"sqlite:///{db}")["articles"]) > 0
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.sqlite"]
+
+
+@pytest.mark.parametrize("url", ["mysql://me@localhost/meds", "mssql+pyodbc://me@dsn",
+                                 "oracle://me@localhost/meds"])
+def test_an_unsupported_database_names_the_supported_ones(url: str) -> None:
+    with pytest.raises(LoadError, match=r"unsupported database .*PostgreSQL.*SQLite"):
+        load(url)
 
 
 @pytest.mark.parametrize("table", list(EXPECTED_ARROW_TYPES))
@@ -176,8 +229,8 @@ def test_parquet_list_columns_hold_the_unrolled_items(out: Path) -> None:
     terms = pq.read_table(out / "comparison_side_effects.parquet").to_pylist()
     for row in comparisons:
         expected = [t["term"] for t in sorted(terms, key=lambda t: t["seq"])
-                    if (t["article_id"], t["table"], t["row"]) ==
-                    (row["article_id"], row["table"], row["row"])]
+                    if (t["article_id"], t["table_index"], t["row_index"]) ==
+                    (row["article_id"], row["table_index"], row["row_index"])]
         assert row["side_effects"] == expected
     articles = pq.read_table(out / "articles.parquet").to_pylist()
     citations = pq.read_table(out / "citations.parquet").to_pylist()
@@ -245,12 +298,12 @@ def test_formula_cells_are_neutralised_in_csv_only(tmp_path: Path) -> None:
     write_database(tmp_path / "medications.sqlite", [article.source], [article])
     with (tmp_path / "doses.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert [r["text"] for r in rows] == ["'" + t for t in FORMULAS] + HARMLESS + ["x", "x"]
+    assert [r["evidence"] for r in rows] == ["'" + t for t in FORMULAS] + HARMLESS + ["x", "x"]
     assert [r["section"] for r in rows][-2:] == ["'" + t for t in CONTROL]
     for table, column, raw in [("articles", "source", "=pages/evil.html"),
                                ("articles", "title", "@Naproxen"),
                                ("warnings", "section", "+Warnings"),
-                               ("comparison_attributes", "column", "=col"),
+                               ("comparison_attributes", "header", "=col"),
                                ("comparison_attributes", "value", "-value"),
                                ("comparison_side_effects", "term", "-nausea")]:
         with (tmp_path / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
@@ -258,17 +311,17 @@ def test_formula_cells_are_neutralised_in_csv_only(tmp_path: Path) -> None:
         data = json.loads((tmp_path / f"{table}.json").read_text(encoding="utf-8"))
         assert [r[column] for r in data] == [raw], (table, column)
     doses = json.loads((tmp_path / "doses.json").read_text("utf-8"))
-    assert [r["text"] for r in doses] == TEXTS
+    assert [r["evidence"] for r in doses] == TEXTS
     assert [r["section"] for r in doses][-2:] == CONTROL
     assert json.loads((tmp_path / "articles.jsonl").read_text("utf-8"))["title"] == "@Naproxen"
-    assert pq.read_table(tmp_path / "doses.parquet").column("text").to_pylist() == TEXTS
+    assert pq.read_table(tmp_path / "doses.parquet").column("evidence").to_pylist() == TEXTS
     for source in (tmp_path, tmp_path / "medications.sqlite"):
-        assert list(load(source)["doses"]["text"]) == TEXTS, source
+        assert list(load(source)["doses"]["evidence"]) == TEXTS, source
         assert list(load(source)["doses"]["section"])[-2:] == CONTROL, source
     for path in tmp_path.glob("*.parquet"):
         path.unlink()
     frames = load(tmp_path)  # now from the CSV files: the defused cells come back raw
-    assert list(frames["doses"]["text"]) == TEXTS
+    assert list(frames["doses"]["evidence"]) == TEXTS
     assert list(frames["doses"]["section"])[-2:] == CONTROL
     assert list(frames["articles"]["source"]) == ["=pages/evil.html"]
     assert list(frames["comparison_attributes"]["value"]) == ["-value"]

@@ -179,9 +179,9 @@ def test_every_record_carries_its_evidence(out: Path) -> None:
             for record in article[key]:
                 assert isinstance(record["text"], str) and record["text"].strip(), (key, record)
     for table, columns in table_columns().items():
-        if "text" in columns:
+        if "evidence" in columns:  # the models' "text" (export.COLUMN_NAMES)
             _, rows = _csv_rows(out / f"{table}.csv")
-            assert all(row["text"].strip() for row in rows), table
+            assert all(row["evidence"].strip() for row in rows), table
 
 
 # ---- validation: a bad record is a reject, never an exception --------------------------------
@@ -245,7 +245,7 @@ def test_awkward_text_survives_csv_and_json(tmp_path: Path) -> None:
                                   text=awkward)])
     write_outputs(tmp_path, [article], [])
     doses = pd.read_csv(tmp_path / "doses.csv", keep_default_na=False)
-    assert doses.loc[0, "text"] == awkward
-    assert pd.read_json(tmp_path / "doses.json", dtype=False).loc[0, "text"] == awkward
+    assert doses.loc[0, "evidence"] == awkward
+    assert pd.read_json(tmp_path / "doses.json", dtype=False).loc[0, "evidence"] == awkward
     articles = pd.read_csv(tmp_path / "articles.csv", keep_default_na=False)
     assert articles.loc[0, "source"] == article.source

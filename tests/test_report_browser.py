@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from pipeline import PROGRAM
 from pipeline.cli import main
 from tests.conftest import RAW
 
@@ -66,7 +67,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_chart_and_drug_tables_are_in_the_rendered_dom(report: Path, tmp_path: Path) -> None:
     dom = _chromium(tmp_path, "--dump-dom", report.as_uri())
-    assert "<h1>medextract run report</h1>" in dom
+    assert f"<h1>{PROGRAM} run report</h1>" in dom
     chart = re.search(r'<svg class="chart".*?</svg>', dom, re.S)
     assert chart is not None, "no chart in the DOM"
     assert len(re.findall(r'<rect class="bar"', chart.group(0))) == 15

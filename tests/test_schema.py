@@ -50,7 +50,7 @@ def _broken(raw_output: Path, tmp_path: Path, table: str, old: str, new: str) ->
 def _orphan_dose() -> str:
     """A valid doses row whose article does not exist, in the columns the model gives."""
     values = {"article_id": "f" * 16, "seq": "0", "drug": "x", "amount": "1", "unit": "mg",
-              "kind": "dose", "as_needed": "false", "text": "orphan"}
+              "kind": "dose", "as_needed": "false", "evidence": "orphan"}
     return ",".join(values.get(column, "") for column in table_columns()["doses"])
 
 
@@ -118,7 +118,7 @@ def test_json_files_validate_against_their_schemas(raw_output: Path) -> None:
     ("doses", {"unit": "spoonfuls"}),
     ("doses", {"amount": -1}),
     ("doses", {"amount": "20"}),
-    ("doses", {"text": None}),
+    ("doses", {"evidence": None}),
     ("doses", {"colour": "red"}),
     ("side_effects", {"category": "often"}),
     ("articles", {"published": "yesterday"}),

@@ -179,9 +179,9 @@ EXPECTED_PRIMARY_KEYS = {
     "side_effects": ["article_id", "seq"],
     "warnings": ["article_id", "seq"],
     "conditions": ["article_id", "seq"],
-    "comparisons": ["article_id", "table", "row"],
-    "comparison_side_effects": ["article_id", "table", "row", "seq"],
-    "comparison_attributes": ["article_id", "table", "row", "column"],
+    "comparisons": ["article_id", "table_index", "row_index"],
+    "comparison_side_effects": ["article_id", "table_index", "row_index", "seq"],
+    "comparison_attributes": ["article_id", "table_index", "row_index", "seq"],
     "citations": ["article_id", "seq"],
 }
 
@@ -252,12 +252,20 @@ def test_database_url(given: str, driver: str, rendered: str) -> None:
     assert url.render_as_string(hide_password=True) == rendered
 
 
-@pytest.mark.parametrize("url", ["nosuchdb://x/y", "post gres://x"])
-def test_unusable_db_url_is_a_one_line_error_before_any_work(url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("url", "says"), [
+    ("nosuchdb://x/y", "PostgreSQL"),
+    ("post gres://x", "not a database URL"),
+    ("mysql://me@localhost/meds", "unsupported database mysql: use PostgreSQL"),
+    ("mssql+pyodbc://me@dsn", "unsupported database mssql: use PostgreSQL"),
+    ("postgresql+asyncpg://me@localhost/meds", "supported: PostgreSQL"),
+])
+def test_unusable_db_url_is_a_one_line_error_before_any_work(url: str, says: str,
+                                                             tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["extract", str(RAW / SMALL[2]), "--out",
                                        str(tmp_path / "out"), "--db", url])
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1, result.output
+    assert says in result.output and "No module named 'MySQLdb'" not in result.output
     assert not (tmp_path / "out").exists()
 
 

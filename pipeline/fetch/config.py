@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline import __version__
+from pipeline import PROGRAM, __version__
 
-DEFAULT_USER_AGENT = f"medextract/{__version__} (medication-article research crawler)"
+DEFAULT_USER_AGENT = f"{PROGRAM}/{__version__} (medication-article research crawler)"
 MAX_BODY_BYTES = 20 * 1024 * 1024
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -40,6 +40,6 @@ class FetchConfig:
 
     @property
     def robots_token(self) -> str:
-        """The product token robots.txt groups are matched against ("medextract")."""
+        """The product token robots.txt groups are matched against (``PROGRAM`` by default)."""
         token = self.user_agent.split("/", 1)[0].split()
         return token[0] if token else self.user_agent

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import random
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,4 +299,20 @@ def describe(summary: FetchSummary, out_dir: Path) -> str:
             f"{len(summary.problems)} other problems -> {out_dir / MANIFEST_NAME}")
 
 
-__all__: Sequence[str] = ["Crawler", "FetchSummary", "Outcome", "describe", "run_fetch"]
+def fetched_nothing(summary: FetchSummary) -> str | None:
+    """Why the run fetched no URL at all (then ``fetch`` exits 1), or None when some URL was
+    stored or found unchanged. A URL whose fetch failed while an earlier copy is kept counts
+    as not fetched: nothing of the run reached the site."""
+    if summary.count("stored") or summary.count("not_modified"):
+        return None
+    if not summary.outcomes:
+        problems = "; ".join(summary.problems[:3]) or "no URL given"
+        return f"no URL could be fetched: the inputs gave no page URL ({problems})"
+    reasons = Counter(o.reason or "unknown" for o in summary.outcomes)
+    common = ", ".join(f"{reason} ({n})" for reason, n in reasons.most_common(3))
+    more = f", and {len(reasons) - 3} other reasons" if len(reasons) > 3 else ""
+    return f"no URL could be fetched: {common}{more}"
+
+
+__all__: Sequence[str] = ["Crawler", "FetchSummary", "Outcome", "describe", "fetched_nothing",
+                          "run_fetch"]

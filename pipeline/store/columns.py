@@ -22,7 +22,14 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from pipeline.export import CHILD_TABLES, table_columns
+from pipeline.export import (
+    CHILD_TABLES,
+    COMPARISON_KEY,
+    ITEM_COLUMNS,
+    column_name,
+    field_name,
+    table_columns,
+)
 from pipeline.models import Article, Author, Comparison
 
 ColumnType = Literal["string", "integer", "number", "boolean", "date"]
@@ -77,11 +84,11 @@ _SOURCE_MODEL: dict[str, type[BaseModel]] = {
 """The model each table's rows come from (see :func:`pipeline.export.prepare`)."""
 
 _ITEM_COLUMNS: dict[tuple[str, str], tuple[str, Literal["item", "key", "value"]]] = {
-    ("comparison_side_effects", "term"): ("side_effects", "item"),
-    ("comparison_attributes", "column"): ("attributes", "key"),
-    ("comparison_attributes", "attribute"): ("attribute_keys", "value"),
-    ("comparison_attributes", "value"): ("attributes", "value"),
-    ("citations", "text"): ("citations", "item"),
+    ("comparison_side_effects", ITEM_COLUMNS["comparison_side_effects"][0]): ("side_effects", "item"),
+    ("comparison_attributes", ITEM_COLUMNS["comparison_attributes"][0]): ("attributes", "key"),
+    ("comparison_attributes", ITEM_COLUMNS["comparison_attributes"][1]): ("attribute_keys", "value"),
+    ("comparison_attributes", ITEM_COLUMNS["comparison_attributes"][2]): ("attributes", "value"),
+    ("citations", ITEM_COLUMNS["citations"][0]): ("citations", "item"),
 }
 """Columns of the unrolled tables that hold the items of a list or mapping field."""
 
@@ -185,8 +192,8 @@ def _table_column(table: str, name: str) -> Column:
     if (table, name) in _ITEM_COLUMNS:
         field, part = _ITEM_COLUMNS[table, name]
         return _item_column(model, field, part, name)
-    if name in model.model_fields:
-        return _field_column(model, name)
+    if field_name(name) in model.model_fields:  # a field renamed as a column (export.COLUMN_NAMES)
+        return _field_column(model, field_name(name), name)
     if table == "articles" and name.startswith("author_"):
         # the author object is optional, so each of its fields may be missing
         return _field_column(Author, name.removeprefix("author_"), name, required=False)
@@ -208,18 +215,17 @@ def _list_columns(table: str) -> tuple[Column, ...]:
         (item,) = typing.get_args(info.annotation)
         base = _unwrap(item)[0]
         if not (isinstance(base, type) and issubclass(base, BaseModel)):
-            found.append(dataclasses.replace(_column(field, item, [], required=True), is_list=True))
+            column = _column(column_name(field), item, [], required=True)
+            found.append(dataclasses.replace(column, is_list=True))
     return tuple(found)
 
 
 def _primary_key(names: list[str]) -> tuple[str, ...]:
     key = ["article_id"]
-    if "row" in names:
-        key += ["table", "row"]
+    if set(COMPARISON_KEY) <= set(names):
+        key = list(COMPARISON_KEY)
     if "seq" in names:
         key.append("seq")
-    elif "column" in names:
-        key.append("column")
     return tuple(key)
 
 
@@ -239,8 +245,8 @@ def tables() -> dict[str, Table]:
         foreign: list[ForeignKey] = []
         if name != "articles":
             foreign.append(ForeignKey(("article_id",), "articles"))
-        if name != "comparisons" and "row" in names:
-            foreign.append(ForeignKey(("article_id", "table", "row"), "comparisons"))
+        if name != "comparisons" and set(COMPARISON_KEY) <= set(names):
+            foreign.append(ForeignKey(COMPARISON_KEY, "comparisons"))
         out[name] = Table(
             name=name,
             columns=columns,

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.export import Prepared, Row, new_file_mode, prepare, sorted_articles
+from pipeline.export import Prepared, Row, field_name, new_file_mode, prepare, sorted_articles
 from pipeline.models import Article
 from pipeline.store.columns import Column, Table, python_value, tables
 
@@ -56,7 +56,7 @@ def _parquet_rows(article: Prepared, specs: dict[str, Table]) -> dict[str, list[
         lists = specs[name].list_columns
         if lists:
             items = _model_items(name, article.data)
-            table_rows = [{**row, **{c.name: item[c.name] for c in lists}}
+            table_rows = [{**row, **{c.name: item[field_name(c.name)] for c in lists}}
                           for row, item in zip(table_rows, items, strict=True)]
         out[name] = table_rows
     return out

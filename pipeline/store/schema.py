@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline import __version__
+from pipeline import PROGRAM, __version__
 from pipeline.export import atomic_write
 from pipeline.models import Article, Reject
 from pipeline.store.columns import Column, Table, tables
@@ -123,7 +123,7 @@ def datapackage() -> dict[str, Any]:
         })
     return {
         "$schema": DATAPACKAGE_PROFILE,
-        "name": "medextract",
+        "name": PROGRAM,
         "title": "Records extracted from medication articles",
         "description": ("Tidy tables: one row per record, article_id on every row. Text cells "
                         "that a spreadsheet would run as a formula start with an added \"'\"."),

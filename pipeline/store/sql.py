@@ -77,13 +77,26 @@ def database_url(target: str | Path | sa.URL) -> sa.URL:
     return url
 
 
+SUPPORTED = "PostgreSQL (postgresql://USER@HOST/DB) or SQLite (sqlite:///PATH or a .sqlite file path)"
+"""The databases the tables are written to and read from, for messages."""
+
+
 def checked_url(target: str | Path | sa.URL) -> sa.URL:
-    """:func:`database_url`, once its dialect and driver are known to be installed."""
+    """:func:`database_url`, once it names a supported database whose driver is installed.
+
+    >>> checked_url("mysql://me@db.example/meds")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pipeline.store.sql.StoreError: mysql://...: unsupported database mysql: use PostgreSQL (...
+    """
     url = database_url(target)
+    if url.get_backend_name() not in ("postgresql", "sqlite"):
+        raise StoreError(f"{display_url(url)}: unsupported database {url.get_backend_name()}: "
+                         f"use {SUPPORTED}")
     try:
         sa.create_engine(url).dispose()
     except (sa.exc.ArgumentError, ImportError) as exc:
-        raise StoreError(f"cannot use {display_url(url)}: {exc}") from exc
+        raise StoreError(f"cannot use {display_url(url)}: {exc} (supported: {SUPPORTED})") from exc
     return url
 
 
