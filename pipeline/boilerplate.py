@@ -202,13 +202,20 @@ def _attached(el: html.HtmlElement, root: html.HtmlElement) -> bool:
     return el is root
 
 
+_MAIN_SHARE = 0.8
+"""The share of the page's text a marked main element must hold to be the article."""
+
+
 def _main_element(root: html.HtmlElement) -> html.HtmlElement:
-    """The article element when the page marks one that holds most of the text, else body."""
+    """The article element when the page marks one that holds nearly all of the text, else
+    body: an ``<article>`` that leaves a fifth of the page outside it is one part of the page
+    (a FAQ block beside the introduction, the benefits and the dosing schedule), and what
+    stands outside it after boilerplate removal is content too."""
     body = root.find("body")
     base = body if body is not None else root
     total = len(" ".join(base.text_content().split())) or 1
     for xpath in ('.//*[@role="main"]', ".//main", ".//article"):
         found = base.xpath(xpath)
-        if len(found) == 1 and len(" ".join(found[0].text_content().split())) >= 0.6 * total:
+        if len(found) == 1 and len(" ".join(found[0].text_content().split())) >= _MAIN_SHARE * total:
             return found[0]
     return base

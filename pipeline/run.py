@@ -34,7 +34,7 @@ from pipeline.extract.effect_terms import effect_like
 from pipeline.extract.language import resolve_language
 from pipeline.extract.metadata import Metadata, extract_metadata, headline_of
 from pipeline.extract.relevance import judge
-from pipeline.extract.side_effects import extract_side_effects
+from pipeline.extract.side_effects import extract_side_effects, without_treated_withdrawal
 from pipeline.extract.warnings import extract_warnings
 from pipeline.logs import page_log
 from pipeline.models import Article, Author, Condition, Reject, SideEffect
@@ -83,6 +83,21 @@ def article_id(source: str, data: bytes) -> str:
 
 def _names_drug(text: str) -> bool:
     return bool(lexicon().find(text) or lexicon().find_classes(text))
+
+
+_LONG_PARAGRAPH = 25
+"""Words of a paragraph that makes the text begin: a heading after it heads a section."""
+
+
+def _opening_heading(blocks: list[Block]) -> str | None:
+    """The first heading (h1-h3) that comes before the text begins: "new sale" or a price
+    before a product's h3 is no text yet; an introduction of three sentences is."""
+    for b in blocks:
+        if b.kind == "heading" and b.level <= 3:
+            return b.text
+        if b.kind == "paragraph" and len(b.text.split()) >= _LONG_PARAGRAPH:
+            return None
+    return None
 
 
 def _single_drug(text: str) -> str | None:
@@ -266,12 +281,19 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
     content = strip_boilerplate(root, meta.title)
     blocks = resolve_tables(segment(content.root), lexicon().canonical)
     body_texts = [b.text for b in blocks if b.kind != "heading"]
-    first_heading = next((b.text for b in blocks if b.kind == "heading" and b.level <= 3), None)
     title = meta.title or headline_of(blocks)
-    if meta.title and meta.h1 is None and first_heading and _names_drug(first_heading) \
-            and not _names_drug(title):
-        title = first_heading  # no h1 and a <title> that is only the site's name and tagline
-    drug = primary_drug([title, meta.h1], meta.jsonld_names, [b.text for b in blocks])
+    headlines = [title, meta.h1]
+    if meta.title and meta.h1 is None and not _names_drug(title):
+        # no h1 and a <title> that names no drug ("Ok Lifecare", a clinic's name and tagline):
+        # a heading that opens the text is the headline; one further down, naming a drug
+        # ("Frequently asked questions about Suboxone"), still names the page's drug
+        opening = _opening_heading(blocks)
+        if opening and _names_drug(opening):
+            title = headlines[0] = opening
+        else:
+            headlines.append(next((b.text for b in blocks if b.kind == "heading"
+                                   and b.level <= 3 and _names_drug(b.text)), None))
+    drug = primary_drug(headlines, meta.jsonld_names, [b.text for b in blocks])
     relevance = judge([title, meta.h1], drug, (b.text for b in blocks))
     if not relevance.medication:
         return _not_medication(source, aid, result, relevance.reason)
@@ -285,8 +307,10 @@ def _extract(source: str, aid: str, root: HtmlElement, result: PageResult,
     doses = extract_doses(ctx) + comparisons.doses
     side_effects = _first_of_each(extract_side_effects(ctx) + comparisons.side_effects)
     drug_class = page_class([title, meta.h1], [b.text for b in blocks], drug)
+    conditions = _first_condition(extract_conditions(ctx) + comparisons.conditions)
+    side_effects = without_treated_withdrawal(side_effects, conditions, ctx)
     records = {
-        "conditions": _first_condition(extract_conditions(ctx) + comparisons.conditions),
+        "conditions": conditions,
         "doses": with_class(doses, drug_class),
         "benefits": with_class(extract_benefits(ctx) + comparisons.benefits, drug_class),
         "side_effects": with_class(side_effects, drug_class),

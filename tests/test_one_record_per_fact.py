@@ -50,6 +50,36 @@ def test_one_side_effect_record_per_fact(example: Example) -> None:
     assert _effects(article(page(example.html))) == example.expected
 
 
+_BUPRENORPHINE = "Buprenorphine for opioid dependence"
+_TREATED_WITHDRAWAL = [
+    # the withdrawal a drug treats is the condition, not the drug's effect (an addiction
+    # clinic's FAQ, a smoking-cessation leaflet) ...
+    Example("<p>Buprenorphine is used to treat opioid dependence.</p><h2>What is withdrawal?</h2>"
+            "<p>Withdrawal symptoms include yawning, chills and a runny nose.</p>", [],
+            _BUPRENORPHINE),
+    Example("<p>Varenicline is used for smoking cessation in adults.</p><h2>Withdrawal symptoms "
+            "when you quit</h2><ul><li>Irritability</li><li>Restlessness</li></ul><h2>Side effects</h2><ul>"
+            "<li>Nausea</li><li>Strange dreams</li></ul>",
+            [("nausea", "unspecified", None), ("strange dreams", "unspecified", None)],
+            "Varenicline (Champix): how it helps you quit"),
+    # ... but stopping the drug itself is still its withdrawal
+    Example("<p>Buprenorphine is used to treat opioid dependence.</p><h2>Stopping treatment</h2>"
+            "<p>Stopping buprenorphine suddenly can cause withdrawal symptoms such as anxiety "
+            "and sweating.</p>",
+            [("anxiety", "withdrawal", None), ("sweating", "withdrawal", None)], _BUPRENORPHINE),
+    # and a drug that treats something else keeps its withdrawal list
+    Example("<p>Sertraline is used to treat depression.</p><h2>Withdrawal symptoms</h2><ul>"
+            "<li>Dizziness</li><li>Irritability</li></ul>",
+            [("dizziness", "withdrawal", None), ("irritability", "withdrawal", None)],
+            "Sertraline tablets"),
+]
+
+
+@pytest.mark.parametrize("example", _TREATED_WITHDRAWAL, ids=row_id)
+def test_withdrawal_the_drug_treats_is_not_its_side_effect(example: Example) -> None:
+    assert _effects(article(page(example.html, example.h1))) == example.expected
+
+
 _NOT_WARNINGS = [
     # a lead-in is no warning: "Before taking it, tell your doctor if you have:" introduces
     # warnings, "Contact a doctor straight away if you notice:" serious side effects

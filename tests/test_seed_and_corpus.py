@@ -66,26 +66,30 @@ def test_corpus_pages_never_fail(tmp_path: Path) -> None:
 # ../shared/tools/score.py, truncated to three decimals). A change may raise them; one that
 # would lower any of them must say why in its commit.
 CORPUS_FLOORS = {
-    "overall": 0.871,
-    "drug": 0.961,
+    "overall": 0.892,
+    "drug": 1.000,
     "title": 1.000,
     "author": 1.000,
     "published": 1.000,
-    "conditions": 0.682,
-    "doses": 0.931,
-    "benefits": 0.432,
-    "side_effects": 0.901,
+    "conditions": 0.713,
+    "doses": 0.979,
+    "benefits": 0.529,
+    "side_effects": 0.904,
     "side_effect_categories": 0.926,
-    "warnings": 0.623,
+    "warnings": 0.665,
     "comparison_rows": 1.000,
     "comparison_cells": 1.000,
 }
 # The scorer's dose details (not in "overall"): among found gold doses, the share whose kind
 # and frequency_per_day agree.
 DETAIL_FLOORS = {
-    "dose_kind": 0.972,
+    "dose_kind": 0.957,
     "dose_frequency": 0.966,
 }
+# dose_kind went from 0.972 to 0.957 when page 56's dosing schedule, outside its one <article>,
+# began to be read: 9 more gold doses found, two of whose kinds the gold simplifies ("a
+# maximum of 8-12 mg on the first day" is max_dose 8 there, "increase in 2-4 mg increments"
+# titration 2).
 
 
 @requires_shared()

@@ -613,3 +613,37 @@ def test_tab_panels_take_their_tab_label_as_heading() -> None:
     art = article(page(body))
     assert {s["term_normalized"] for s in art["side_effects"]} == {"drowsiness", "dizziness", "nausea"}
     assert {s["section"] for s in art["side_effects"]} == {"Side effects"}
+
+
+_PART_OF_THE_PAGE = [
+    # a clinic page: the introduction and the dosing schedule in plain containers, a FAQ in
+    # the one <article>
+    ('<div class="intro"><h2>Dosing schedule</h2><p>The usual dose is 8 mg once a day, taken '
+     "under the tongue. Most patients stay on this dose for several months while the clinic "
+     "follows them up every week.</p><p>Smaller supplies are written in the beginning.</p></div>"
+     "<article><details><summary>Is my information confidential?</summary><p>Yes. Your "
+     "records are protected by federal law and are shared only with your written consent."
+     "</p></details><details><summary>How often are the visits?</summary><p>The interval "
+     "between follow-up visits slowly increases: the second visit is after two or three days, "
+     "the next after a week, and later ones every month when things go well.</p></details>"
+     "<details><summary>Can I pay with insurance?</summary><p>Most plans are accepted; the "
+     "front desk checks your coverage before the first appointment and tells you what your "
+     "share of the cost will be.</p></details></article>", "article"),
+    # a product page whose role=main holds only the reviews
+    ('<div class="product"><h2>Dosage</h2><p>Adults take 8 mg once a day with water, at the '
+     "same time every day. Do not take more than the label says without asking a doctor.</p>"
+     '</div><div role="main"><h3>Reviews</h3><p>Great product, fast delivery and friendly '
+     "service. I ordered on Monday and the parcel arrived on Wednesday, well packed and with "
+     "the leaflet inside.</p><p>Second order from this shop and again no problems at all: "
+     "clear tracking, polite support and a fair price compared with the high street.</p>"
+     "<p>Would recommend to friends and family who need the same thing.</p></div>", "role=main"),
+]
+
+
+@pytest.mark.parametrize(("body", "marked"), _PART_OF_THE_PAGE, ids=lambda v: str(v)[-20:])
+def test_a_marked_element_holding_part_of_the_page_is_not_the_whole_article(
+        body: str, marked: str) -> None:
+    html = (f"<html><head><title>Buprenorphine at our clinic</title></head><body>"
+            f"<h1>Buprenorphine at our clinic</h1>{body}</body></html>").encode()
+    doses = article(html)["doses"]
+    assert [(d["amount"], d["unit"], d["frequency_per_day"]) for d in doses] == [(8.0, "mg", 1.0)], marked

@@ -44,7 +44,7 @@ from pipeline.extract.effect_terms import (
     valid_term,
 )
 from pipeline.extract.items import Shape, bare, is_footnote, settle, shape
-from pipeline.models import SideEffect, SideEffectCategory
+from pipeline.models import Condition, SideEffect, SideEffectCategory
 from pipeline.normalize.drugs import lexicon as drug_lexicon
 from pipeline.normalize.terms import (
     find_side_effects,
@@ -153,8 +153,14 @@ _AMOUNT_OF_DRUG = frozenset(
 
 def _about_the_dose(text: str, m: re.Match[str]) -> bool:
     """An overdose cue "too much" speaks of the drug: "taking too much (baclofen)", not "too
-    much stomach acid" or "too much sun"."""
-    if m.group(0).lower() != "too much":
+    much stomach acid" or "too much sun". "Typical" before a drug or class says what kind of
+    effect ("typical opioid effects such as euphoria"), not how often."""
+    cue = m.group(0).lower()
+    if cue == "typical":
+        after = _TOO_MUCH.match(text, m.end())
+        return after is None or not (drug_lexicon().find(after.group(1))
+                                     or drug_lexicon().find_classes(after.group(1)))
+    if cue != "too much":
         return True
     follower = _TOO_MUCH.match(text, m.end())
     if follower is None:
@@ -798,3 +804,19 @@ def _without_unplaced_repeats(records: list[SideEffect]) -> list[SideEffect]:
     return [r for r in records
             if (r.category != "unspecified" or (r.drug, r.term_canonical) not in placed)
             and not (r.term_canonical in _GENERIC and r.drug in named)]
+
+
+_TREATS_WITHDRAWAL = re.compile(r"\b(?:withdrawal|dependence|addiction|use disorder|cessation)\b", re.I)
+
+
+def without_treated_withdrawal(effects: list[SideEffect], conditions: list[Condition],
+                               ctx: PageContext) -> list[SideEffect]:
+    """On a page whose drug treats withdrawal or dependence (buprenorphine for opioid
+    dependence, varenicline for smoking cessation), the withdrawal it describes ("Withdrawal
+    begins 4 to 72 hours after the last opioid use: chills, yawning ...") is the condition
+    treated, not an effect of the drug: a withdrawal record is kept only when its sentence
+    names a drug ("Stopping buprenorphine suddenly can cause ...")."""
+    if not any(_TREATS_WITHDRAWAL.search(c.name_normalized) for c in conditions):
+        return effects
+    return [e for e in effects
+            if e.category != SideEffectCategory.WITHDRAWAL or ctx.mentions(e.text)]
