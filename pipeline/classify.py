@@ -98,6 +98,7 @@ reaction" under "Side effects" lists side effects)."""
 _LEAD_SOURCES = frozenset({"lead-in", "line", "li", "label", "bold", "summary"})
 """Headings that are lines of the text ("If you notice any of these, call your doctor:")."""
 _HARM_CATEGORIES = frozenset({"serious", "withdrawal", "overdose"})
+_NAMES_EFFECTS = re.compile(r"\b(?:symptoms?|side effects?|effects|reactions?)\b", re.I)
 
 
 _MAX_HEADING_WORDS = 16
@@ -131,6 +132,8 @@ def classify_heading(text: str) -> HeadingClass:
                 continue  # the "frequently" of "Frequently asked questions" is no category
             if cat == "overdose" and not _overdose_toxicity(norm, m):
                 continue  # "Embryo-fetal toxicity" names an effect; "Digoxin toxicity" an overdose
+            if cat == "serious" and PREDICATIVE.search(norm, 0, m.start()):
+                continue  # "tell your doctor if any of these are severe or do not go away"
             # a category noun ("overdose", "rare") outranks a list opener ("may include");
             # then the longer phrase: "less common" beats the "common" inside it
             cat_key = (m.group(0).lower() not in lex.weak_categories, len(m.group(0)), -m.start())
@@ -145,6 +148,9 @@ def classify_heading(text: str) -> HeadingClass:
 
 
 _WORD_BEFORE = re.compile(r"([\w-]+)\s*$")
+PREDICATIVE = re.compile(r"\b(?:are|is|be|become|becomes|get|gets|getting|seem|seems)\s+$")
+"""Before a grade word, a condition on the effects, not their category: in "tell your doctor
+if any of these symptoms are severe or do not go away" the list is not of serious effects."""
 
 
 def _overdose_toxicity(norm: str, m: re.Match[str]) -> bool:
@@ -259,7 +265,11 @@ def _heading_class(block: Block, stack: Sequence[_Entry], title_norm: str,
             # warning, "Severe myalgia" names the risk the warning is about
             (hc.category in _HARM_CATEGORIES and hc.kind in (None, "warnings", "safety", *NEUTRAL)
              and not (parent == "warnings" and hc.kind is None and hc.category == "serious"))
-            or ((hc.kind in (None, *NEUTRAL) or hc.weak) and introduces_effects(block.text))):
+            or ((hc.kind in (None, *NEUTRAL) or hc.weak) and introduces_effects(block.text))
+            # "Tell your doctor if any of these symptoms are severe or do not go away:" under
+            # "Side effects" introduces effects, though "tell your doctor if" opens warnings
+            or (lead and hc.kind == "warnings" and parent == "side_effects"
+                and introduces_effects(block.text) and _NAMES_EFFECTS.search(block.text))):
         return HeadingClass("side_effects", hc.category, hc.named)
     if parent in CONTENT_KINDS and hc.kind not in (None, parent) and (
             hc.weak or hc.kind in _WEAK_KINDS):

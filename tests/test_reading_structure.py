@@ -300,7 +300,64 @@ _ATTRIBUTION = [
     ),
 ]
 
-_FAMILIES = rows(_CONTROLS, _LINES, _SUB_HEADINGS, _LEAD_INS, _ITEMS, _PROSE, _ATTRIBUTION)
+# --------------------------------------------------------------------------------------------
+# The shapes of the large drug-information sites, in fixtures of our own
+# --------------------------------------------------------------------------------------------
+
+_SITE_SHAPES = [
+    # a semicolon list after "signs of an allergic reaction:" is one list, read without the lexicon
+    Example("<h2>Serious side effects</h2><p>Get emergency medical help if you have signs of an "
+            "allergic reaction: hives; difficult breathing; swelling of your face or tongue.</p>",
+            pairs("allergic reaction", "hives", "difficult breathing", "swelling of your face",
+                  "swelling of your tongue", category="serious"), "Lisinopril tablets"),
+    Example("<h2>Side effects</h2><p>Stop using it and call your doctor if you have symptoms such "
+            "as: blistering skin; puffy eyelids; tightness in the chest.</p>",
+            pairs("blistering skin", "puffy eyelids", "tightness in the chest", category="serious"),
+            "Lisinopril tablets"),
+    # an effect typed with two hyphens before its signs names the effect and its signs
+    Example("<h2>Side effects</h2><p>Call your doctor at once if you have:</p><ul><li>high blood "
+            "potassium--nausea, weakness, tingly feeling; or</li><li>little or no urination;</li></ul>",
+            pairs("high blood potassium", "nausea", "weakness", "tingly feeling",
+                  "little or no urination", category="serious"), "Lisinopril tablets"),
+    Example("<h2>Side effects</h2><ul><li>Low sodium — confusion, headache, unsteadiness</li></ul>",
+            pairs("low sodium", "confusion", "headache", "unsteadiness"), "Carbamazepine tablets"),
+    # a run of plain modifiers shares its head, even where one of them is a term by itself
+    Example("<h2>Side effects</h2><ul><li>rapid, pounding, or irregular heartbeat</li>"
+            "<li>difficult, burning, or painful urination</li></ul>",
+            pairs("rapid heartbeat", "pounding heartbeat", "irregular heartbeat",
+                  "difficult urination", "burning urination", "painful urination"),
+            "Metoprolol tablets"),
+    # a slash shares the head noun: "severe stomach/abdominal pain"
+    Example("<h2>Side effects</h2><p>Tell your doctor right away if you have any serious side "
+            "effects, including: dark urine, severe stomach/abdominal pain.</p>",
+            pairs("dark urine", "stomach pain", "abdominal pain", category="serious"),
+            "Amoxicillin capsules"),
+    # "if any of these are severe" is a condition on the list, not its category
+    Example("<h2>What side effects can this medication cause?</h2><p>Tell your doctor if any of "
+            "these symptoms are severe or do not go away:</p><ul><li>tiredness</li><li>runny "
+            "nose</li></ul>", pairs("tiredness", "runny nose"), "Metoprolol tablets"),
+    Example("<h2>Side effects</h2><p>Talk to your pharmacist if any of these side effects get "
+            "severe or bother you:</p><ul><li>headache</li><li>dry mouth</li></ul>",
+            pairs("headache", "dry mouth"), "Sertraline tablets"),
+    # a lay description glossed by the effect's name gives the name
+    Example("<h2>Common side effects</h2><ul><li>not being able to sleep (insomnia)</li>"
+            "<li>feeling sick (nausea)</li></ul>", pairs("insomnia", "feeling sick", category="common"),
+            "Sertraline tablets"),
+    # a clause ("your lips turn blue") is no list of terms: no "your skin" comes out of it
+    Example("<h3>Call 999 if:</h3><ul><li>your skin, tongue or lips turn blue, grey or pale</li>"
+            "<li>wheezing</li></ul>", pairs("wheezing", category="serious"), "Sertraline tablets"),
+    Example("<h2>Side effects</h2><p>Go to A&amp;E now if:</p><ul><li>you're wheezing</li><li>your "
+            "lips start swelling</li><li>chest tightness</li></ul>",
+            pairs("wheezing", "swelling of the lips", "chest tightness", category="serious"),
+            "Sertraline tablets"),
+    # an effect of ordinary use and a sign of overdose are two facts
+    Example("<h2>Side effects</h2><ul><li>dizziness</li><li>tiredness</li></ul><h2>Overdose</h2>"
+            "<p>Symptoms of overdose may include:</p><ul><li>dizziness</li><li>fainting</li></ul>",
+            pairs("dizziness", "tiredness") | pairs("dizziness", "fainting", category="overdose"),
+            "Metoprolol tablets"),
+]
+
+_FAMILIES = rows(_CONTROLS, _LINES, _SUB_HEADINGS, _LEAD_INS, _ITEMS, _PROSE, _ATTRIBUTION, _SITE_SHAPES)
 
 
 @pytest.mark.parametrize("example", _FAMILIES, ids=row_id)

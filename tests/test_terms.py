@@ -480,6 +480,20 @@ _SPLIT_INTRO_AND_ETC = [
 
 _SPLIT_SHARED_WORDS = [
     Example("dry or itchy skin", ["dry skin", "itchy skin"]),
+    # after a plain modifier, a word that is a term by itself modifies the head too
+    Example("rapid, pounding, or irregular heartbeat",
+            ["rapid heartbeat", "pounding heartbeat", "irregular heartbeat"]),
+    Example("difficult, burning, or painful urination",
+            ["difficult urination", "burning urination", "painful urination"]),
+    Example("dizziness, rapid or irregular heartbeat",
+            ["dizziness", "rapid heartbeat", "irregular heartbeat"]),
+    Example("nausea, vomiting, or abdominal pain", ["nausea", "vomiting", "abdominal pain"]),
+    # a slash shares the head noun when the first side names no effect alone
+    Example("severe stomach/abdominal pain", ["severe stomach pain", "abdominal pain"]),
+    Example("runny nose/sore throat", ["runny nose", "sore throat"]),
+    # "little or no" is one amount
+    Example("little or no urination", ["little or no urination"]),
+    Example("nausea, little or no urine, or vomiting", ["nausea", "little or no urine", "vomiting"]),
     Example("upper or lower abdominal pain", ["upper abdominal pain", "lower abdominal pain"]),
     Example("increased or decreased appetite", ["increased appetite", "decreased appetite"]),
     Example(

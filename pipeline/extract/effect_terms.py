@@ -80,9 +80,11 @@ _REPORTING_VERB = re.compile(
 _SUBJECT = re.compile(r"^(?:your|you)\s+", re.I)
 # a laboratory threshold after the finding: "elevations of AST >5x the upper limit of normal"
 _THRESHOLD = re.compile(r"\s*(?:[<>≥≤]|more than|greater than|above)\s*\d.*$", re.I)
+# "a risk of", and "signs of" where a list names the effect by its signs ("signs of kidney
+# problems (such as change in the amount of urine)" is kidney problems)
 _RISK_OF = re.compile(r"^(?:(?:a|an|the)\s+)?"
                       r"(?:(?:possible|potential|increased|higher|small|rare|slight)\s+)?"
-                      r"risks?\s+(?:of|for)\s+", re.I)
+                      r"(?:risks?\s+(?:of|for)|signs?\s+of|symptoms?\s+of)\s+", re.I)
 _FEELING = re.compile(r"^(?:feeling|feel|being|becoming|getting)\s+(?P<adj>[^\W\d_]+)$", re.I)
 _INNER_GLOSS = re.compile(r"\s*\([^()]*\)\s*")
 _COLLECTIVE = re.compile(
@@ -124,7 +126,15 @@ def trim_term(term: str) -> str:
     term = _REPORTING_VERB.sub("", _RISK_OF.sub("", term))
     if len(term.split()) > 2:
         term = _SUBJECT.sub("", term)  # "your skin turns yellow"
+    starts = _STARTS.match(term.strip())
+    if starts and starts.group("part").split()[-1].lower() in _head_words().body:
+        # "your lips start swelling" is swelling of the lips
+        return f"{starts.group('ing')} of the {starts.group('part')}"
     return term.strip()
+
+
+_STARTS = re.compile(r"^(?P<part>[^\W\d_]+(?:\s[^\W\d_]+)??)\s+(?:suddenly\s+)?(?:start|starts|begin|begins)"
+                     r"\s+(?P<ing>[^\W\d_]+ing)$", re.I)
 
 
 _ELEVATION_OF = re.compile(r"^(elevations?|increases?)\s+(?:of|in)\s+(.+)$", re.I)
@@ -215,6 +225,9 @@ def _head_words() -> _HeadWords:
                       frozenset(data["measures"]))
 
 
+_DETERMINERS = frozenset({"a", "an", "the", "your", "my", "his", "her", "their", "our", "its"})
+
+
 def effect_like(term: str) -> bool:
     """Whether a noun phrase can name an effect by its head, known or not: "facial fat loss",
     "morning grogginess" and "dry skin" can; "nervous system", "eyes" and "dose dependent"
@@ -222,7 +235,7 @@ def effect_like(term: str) -> bool:
     if known_effect(term) or known_effect(nominalize(term.lower())):
         return True
     words = [w.strip("()[],.;:'\"").lower() for w in term.split()]
-    words = [w for w in words if w]
+    words = [w for w in words if w and w not in _DETERMINERS]  # "your skin" is a body part
     if not words:
         return False
     head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]  # "loss of appetite"
@@ -349,9 +362,16 @@ def _specific(label: str, rest: str) -> str:
     return label
 
 
+# a list item's closing punctuation, which continues the sentence that introduced the list:
+# "little or no urination;", "cough; or"
+_ITEM_END = re.compile(r"\s*[;,]\s*(?:or|and)?\s*$", re.I)
+# a dash typed as two hyphens: "liver problems--nausea, upper stomach pain, dark urine"
+_DOUBLE_HYPHEN = re.compile(r"(?<=[^\W\d_])\s*--\s*(?=[^\W\d_])")
+
+
 def read_item(text: str, label: str | None, category_of: CategoryOf) -> ItemReading:
     """Read one item of a list of effects (see the module docstring)."""
-    text = bare(text)
+    text = _DOUBLE_HYPHEN.sub(" — ", _ITEM_END.sub("", bare(text)))
     if label is None:
         m = _TEXT_LABEL.match(text)
         if m and len(m.group(1).split()) <= 6:
@@ -402,15 +422,20 @@ def read_item(text: str, label: str | None, category_of: CategoryOf) -> ItemRead
                 return ItemReading(_terms_of(outer))
             return ItemReading(_terms_of(outer) + inner_terms)
         outer_terms = _terms_of(outer)
-        if len(inner_terms) == 1 and known_effect(inner_terms[0]) and len(outer_terms) == 1 and (
+        if len(inner_terms) == 1 and known_effect(inner_terms[0]) and len(outer_terms) <= 1 and (
                 not known_effect(outer_name)):
-            return ItemReading(inner_terms)  # "Feeling sick (nausea)": the effect's name
+            # "Feeling sick (nausea)", "not being able to sleep (insomnia)": the effect's name
+            return ItemReading(inner_terms)
         if len(inner_terms) == 1 and len(outer_terms) > 1 and effect_like(inner_terms[0]):
             return ItemReading(outer_terms + inner_terms)  # "Muscle pain or weakness (myopathy)"
         if _effect_phrase(outer):
             return ItemReading(_terms_of(outer))  # "Pancreatitis (inflammation of the pancreas)"
     head = _DASH_HEAD.match(text) or _APPOSITIVE.match(text) or _COMMA_HEAD.match(text)
     if head and len(head.group(1).split()) <= 6 and _effect_phrase(head.group(1)):
+        signs = list_terms(_PARENS.sub("", head.group(2))) if head.re is _DASH_HEAD else []
+        if len(signs) >= 2 and phrase_list(signs):
+            # "High blood potassium — nausea, weakness, chest pain": the effect and its signs
+            return ItemReading(_terms_of(head.group(1)) + signs)
         return ItemReading(_terms_of(head.group(1)), None, tail=[head.group(2)])
     terms = _terms_of(text)
     if terms:

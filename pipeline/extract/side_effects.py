@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pipeline.classify import Classified, classify_heading, introduces_effects
+from pipeline.classify import PREDICATIVE, Classified, classify_heading, introduces_effects
 from pipeline.extract.context import PageContext, cues
 from pipeline.extract.effect_terms import (
     ItemReading,
@@ -73,7 +73,7 @@ _OPENER = re.compile(
     # "gastrointestinal side effects — bloating, loose stools — occur", "side effects are
     # generally mild — occasional grogginess or vivid dreams — and ..."
     r"^(?:\s+(?:are|were|is|was)(?:\s+\w+){1,3})?\s*[—–]\s*"
-    r"|^\s*(?:\([^)]*\)\s*)?(?:of (?:[\w-]+\s+){1,3})?(?:,\s*)?"
+    r"|^\s*(?:\([^)]*\)\s*)?(?:of(?:\s+[\w-]+){1,3}\s*)?(?:,\s*)?"
     r"(?:(?:may|can|might|could|often|commonly)\s+)?"
     r"(?:include[sd]?|including|are|were|is|such as|like|e\.g\.|namely|:)\s*:?"
     r"|^\s*(?:(?:can|may|might|could|also|sometimes|rarely|occur|occurs|happen|be|been|seen|"
@@ -156,6 +156,8 @@ def _about_the_dose(text: str, m: re.Match[str]) -> bool:
     much stomach acid" or "too much sun". "Typical" before a drug or class says what kind of
     effect ("typical opioid effects such as euphoria"), not how often."""
     cue = m.group(0).lower()
+    if PREDICATIVE.search(text.lower(), 0, m.start()) and cue in ("severe", "serious"):
+        return False  # "if these are severe or do not go away": a condition, not a category
     if cue == "typical":
         after = _TOO_MUCH.match(text, m.end())
         return after is None or not (drug_lexicon().find(after.group(1))
@@ -301,10 +303,24 @@ class _Collector:
         return True
 
 
+_SEMICOLON_ITEM_WORDS = 8
+"""Words an item of a semicolon list after a colon may have: "hives; difficult breathing;
+swelling of your face, lips, tongue, or throat" is one list, not four clauses."""
+
+
 def _list_after(sentence: str, start: int) -> str:
     rest = _PARENS.sub("", sentence[start:])
-    m = _CLAUSE_END.search(rest)
-    return rest[: m.start()] if m else rest
+    if sentence[:start].rstrip().endswith(":") and ";" in rest:
+        body = re.split(r"[.!?](?:\s|$)", rest, maxsplit=1)[0]
+        items = [_clause_of(item) for item in body.split(";")]
+        if len(items) >= 2 and all(1 <= len(i.split()) <= _SEMICOLON_ITEM_WORDS for i in items):
+            return "; ".join(items)
+    return _clause_of(rest)
+
+
+def _clause_of(text: str) -> str:
+    m = _CLAUSE_END.search(text)
+    return text[: m.start()] if m else text
 
 
 _WORSENS = re.compile(
@@ -798,7 +814,9 @@ _GENERIC = frozenset({"withdrawal symptoms", "withdrawal symptom", "discontinuat
 def _without_unplaced_repeats(records: list[SideEffect]) -> list[SideEffect]:
     """One fact, one record: an effect the page also places in a category ("common" in a
     table, "serious" under a heading) needs no second, uncategorised record from a mention."""
-    placed = {(r.drug, r.term_canonical) for r in records if r.category != "unspecified"}
+    # a sign of overdose or of withdrawal is another fact than the effect of ordinary use
+    placed = {(r.drug, r.term_canonical) for r in records
+              if r.category in ("common", "serious", "rare")}
     # "can cause withdrawal symptoms" says no more when the page names them
     named = {r.drug for r in records if r.category == "withdrawal" and r.term_canonical not in _GENERIC}
     return [r for r in records

@@ -660,19 +660,23 @@ def _distribute(pieces: list[str], parts: list[_Part]) -> list[str]:
 
     "dry or itchy skin" and "joint and muscle aches" name two effects each ("dry skin",
     "itchy skin"; "joint aches", "muscle aches"); so do "difficulty breathing or swallowing"
-    and "dry skin and lips". Parts that are lexicon terms on their own are never rewritten.
+    and "dry skin and lips". Parts that are lexicon terms on their own are never rewritten,
+    unless a plain modifier comes first: in "rapid, pounding, or irregular heartbeat" and
+    "difficult, burning, or painful urination" every word before the head modifies it.
     """
     out: list[str] = []
     index = 0
     while index < len(parts):
         run_end = index
+        modifier_seen = False  # after "rapid", "pounding" is a modifier too
         while (
             run_end < len(parts)
             and (run_end == index or parts[run_end].before in ("comma", "conj"))
             and len(_words(pieces[run_end])) == 1
             and pieces[run_end].isalpha()
-            and not _standalone(pieces[run_end])
+            and (modifier_seen or not _standalone(pieces[run_end]))
         ):
+            modifier_seen = True
             run_end += 1
         if (
             run_end > index
@@ -724,6 +728,9 @@ def _split_slash(piece: str) -> list[str]:
         return [sides[0], " ".join([*left[:-1], right[0]])]
     if len(left) == 1 and len(right) >= 2 and not _standalone(left[0]) and not _known_term(sides[1]):
         return [" ".join([left[0], *right[1:]]), sides[1]]
+    if (len(left) >= 2 and len(right) >= 2 and not _known_term(sides[0])
+            and _known_term(f"{left[-1]} {right[-1]}")):
+        return [" ".join([*left, right[-1]]), sides[1]]  # "severe stomach/abdominal pain"
     return sides
 
 
@@ -740,12 +747,20 @@ def split_terms(text: str) -> list[str]:
     >>> split_terms("such as nausea, vomiting, or diarrhoea etc.")
     ['nausea', 'vomiting', 'diarrhoea']
     """
+    text = _ONE_AMOUNT.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
     parts = _top_level_parts(text)
     if not parts:
         return []
     parts = _join_compounds(text, parts)
     headed = _join_prepositional(text, parts)
     pieces = [head + _WS.sub(" ", text[p.start : p.end]) for p, head in headed]
-    terms = (t.strip() for term in _distribute(pieces, [p for p, _ in headed])
+    terms = (t.strip().replace(_KEEP, " ") for term in _distribute(pieces, [p for p, _ in headed])
              for t in _split_slash(term))
     return [term for term in terms if term]
+
+
+# "little or no urination" is one amount of one thing, not "little urination" and "no urination"
+_ONE_AMOUNT = re.compile(r"\b(?:little or no|few or no|more or less)\b", re.I)
+_KEEP = "\u2060"
+"""Joins the words of such a phrase while the list is split (a word joiner: no space, so no
+split and no rewrite of it)."""
