@@ -280,6 +280,16 @@ _CONDITION_LISTS = [
         "<h2>Side effects</h2><ul><li>Headache</li><li>Depression</li></ul>",
         set(),
     ),
+    # items of a "used to:" list open with what the drug does to the illness
+    Example(
+        "<h2>What is it used for?</h2><p>Lisinopril is used to:</p><ul><li>treat heart "
+        "failure</li><li>prevent future strokes</li></ul>",
+        {"heart failure", "stroke"}, "Lisinopril tablets",
+    ),
+    Example(
+        "<h2>Indications</h2><ul><li>To manage gout</li><li>Help prevent migraine</li></ul>",
+        {"gout", "migraine"}, "Allopurinol tablets",
+    ),
 ]
 
 _CONDITION_GAPS = [

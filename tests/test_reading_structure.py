@@ -321,6 +321,19 @@ _SITE_SHAPES = [
                   "little or no urination", category="serious"), "Lisinopril tablets"),
     Example("<h2>Side effects</h2><ul><li>Low sodium — confusion, headache, unsteadiness</li></ul>",
             pairs("low sodium", "confusion", "headache", "unsteadiness"), "Carbamazepine tablets"),
+    # a care-team leaflet: "report as soon as possible" frames serious effects, and an em dash
+    # without spaces parts the effect from its signs
+    Example("<h2>What side effects may I notice?</h2><p>Side effects that you should report to "
+            "your care team as soon as possible:</p><ul><li>Low blood pressure\u2014dizziness, "
+            "blurry vision</li></ul><p>Side effects that usually do not require medical "
+            "attention:</p><ul><li>Fatigue</li></ul>",
+            pairs("low blood pressure", "dizziness", "blurry vision", category="serious")
+            | pairs("fatigue"), "Amlodipine tablets"),
+    # footnote marks and "risk of" around a shared modifier
+    Example("<h2>Serious side effects</h2><ul><li>risk of suicidal thoughts and behaviors*</li>"
+            "<li>manic episodes\u2020</li></ul>",
+            pairs("suicidal thoughts", "suicidal behaviors", "manic episodes", category="serious"),
+            "Escitalopram tablets"),
     # a run of plain modifiers shares its head, even where one of them is a term by itself
     Example("<h2>Side effects</h2><ul><li>rapid, pounding, or irregular heartbeat</li>"
             "<li>difficult, burning, or painful urination</li></ul>",

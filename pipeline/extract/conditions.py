@@ -206,9 +206,16 @@ def _about_the_drug(ctx: PageContext, text: str, pos: int, cb: Classified) -> bo
     return drug is None or drug == ctx.primary
 
 
+# an item of a "used to:" list opens with what the drug does to the illness
+_ITEM_VERB = re.compile(
+    r"^(?:to\s+)?(?:help\s+(?:to\s+)?)?(?:treat|manage|prevent|control|relieve|ease|"
+    r"reduce the risk of|lower the risk of|protect against)\s+(?:future\s+|further\s+)?", re.I)
+
+
 def _item_names(text: str) -> list[str]:
     """The conditions a uses item names: "Peptic ulcer disease (gastric and duodenal ulcers)"
     names the ulcers in its brackets too; "Heartburn relief" names heartburn."""
+    text = _ITEM_VERB.sub("", text.strip())  # "treat heart failure", "prevent future strokes"
     m = re.match(r"^([^()]+?)\s*\(([^()]+)\)\s*$", text)
     parts = _split(m.group(1)) + _split(m.group(2)) if m else _split(text)
     return [_GOAL_TAIL.sub("", p).strip() for p in parts]

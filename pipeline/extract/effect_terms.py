@@ -290,7 +290,9 @@ def share_words(terms: list[str]) -> list[str]:
 
 
 def list_terms(text: str) -> list[str]:
-    """The trimmed terms of a coordinated list phrase."""
+    """The trimmed terms of a coordinated list phrase ("risk of suicidal thoughts and
+    behaviors" lists the thoughts and the behaviors, not a risk of each)."""
+    text = _RISK_OF.sub("", text.strip())
     return [t for t in (trim_term(p) for p in share_words(split_terms(text))) if t]
 
 
@@ -364,9 +366,11 @@ def _specific(label: str, rest: str) -> str:
 
 # a list item's closing punctuation, which continues the sentence that introduced the list:
 # "little or no urination;", "cough; or"
-_ITEM_END = re.compile(r"\s*[;,]\s*(?:or|and)?\s*$", re.I)
-# a dash typed as two hyphens: "liver problems--nausea, upper stomach pain, dark urine"
-_DOUBLE_HYPHEN = re.compile(r"(?<=[^\W\d_])\s*--\s*(?=[^\W\d_])")
+# and its footnote marks: "risk of suicidal thoughts and behaviors*"
+_ITEM_END = re.compile(r"(?:\s*[;,]\s*(?:or|and)?|[*\u2020\u2021\u00a7\u00b6]+)\s*$", re.I)
+# a dash typed as two hyphens or set without spaces: "liver problems--nausea, dark urine",
+# "Low blood pressure\u2014dizziness, blurry vision" (an en dash joins names: Stevens\u2013Johnson)
+_DOUBLE_HYPHEN = re.compile(r"(?<=[^\W\d_])\s*(?:--|\u2014)\s*(?=[^\W\d_])")
 
 
 def read_item(text: str, label: str | None, category_of: CategoryOf) -> ItemReading:
