@@ -294,6 +294,26 @@ _NEVER_MORE_THAN = [
 # --------------------------------------------------------------------------------------------
 
 _LABELS_AND_HEADINGS = [
+    # a monograph's item label before a dash holds for every sentence of the item; "at first"
+    # before the amount starts; "milligram (mg) per kilogram (kg) of body weight" is mg/kg
+    Example(
+        "<h2>Dosing</h2><ul><li>For high blood pressure:<ul><li>Adults\u2014At first, 10 "
+        "milligrams (mg) once a day. However, the dose is usually not more than 80 mg per day."
+        "</li><li>Children 6 years of age and older\u2014Dose is based on body weight. The dose "
+        "is usually 0.07 milligram (mg) per kilogram (kg) of body weight once a day.</li></ul>"
+        "</li></ul>",
+        [d(10, drug="lisinopril", kind="starting_dose", population="adult", frequency_per_day=1),
+         d(80, drug="lisinopril", kind="max_dose", population="adult", amount_per="day"),
+         d(0.07, unit="mg/kg", drug="lisinopril", population="child", frequency_per_day=1)],
+        "Lisinopril (oral route)",
+    ),
+    # a leaflet names teenagers "young people"
+    Example(
+        "<h2>Dosage</h2><p>For young people aged 13 to 17 years, the usual starting dose is 50mg "
+        "a day.</p>",
+        [d(50, drug="sertraline", kind="starting_dose", population="adolescent", amount_per="day")],
+        "Sertraline tablets",
+    ),
     # A short line in a box of its own labels the text after it (not a heading in the markup).
     Example(
         '<h2>How to take it</h2><div class="box"><div class="label">Adults and children '

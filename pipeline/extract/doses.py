@@ -233,6 +233,10 @@ def _is_label_line(cb: Classified) -> bool:
     return label_population(text) is not None or _short_label_kind(text) is not None
 
 
+_DASH_LEAD = re.compile(r"^([^\W\d_][^.:;\u2014\u2013]{1,60}?)\s*[\u2014\u2013]\s*\S")
+"""A dose item's own label before a dash, as monographs set it: "Adults\u2014At first, 10 mg"."""
+
+
 class _Labels:
     """The label in force for each block: its own lead-in label, the last label line of its
     section, its headings (the nearest for the kind, any above it for the population)."""
@@ -251,7 +255,9 @@ class _Labels:
         return False
 
     def of(self, cb: Classified) -> DoseLabel:
-        texts = [cb.block.label, self._line.block.text if self._line is not None else None]
+        lead = _DASH_LEAD.match(cb.block.text)  # "Children 6 years of age and older—The dose ..."
+        texts = [cb.block.label, lead.group(1) if lead else None,
+                 self._line.block.text if self._line is not None else None]
         kind = next((k for t in texts if (k := _short_label_kind(t)) is not None), None)
         if kind is None and cb.heading and cb.heading not in self._titles:
             kind = _short_label_kind(cb.heading)
