@@ -210,8 +210,10 @@ def _promote(blocks: Sequence[Block]) -> list[Block]:
         )
         # a line broken off with <br> is a heading when it names a section ("Safety
         # information"); a bulleted line, or one that only names a category, is an item
-        line = block.kind == "paragraph" or (block.kind == "item" and block.source == "br" and (
-            not _BULLETED.match(block.text) and _names_a_section(block.text)))
+        # a table's cell ("Nervous system disorders — Common: Ataxia, tremor") is no heading
+        line = (block.kind == "paragraph" and block.source != "td") or (
+            block.kind == "item" and block.source == "br" and (
+                not _BULLETED.match(block.text) and _names_a_section(block.text)))
         if introduces_list:
             # a sentence that introduces a list nests under the heading before it
             source = "lead-in" if len(block.text.split()) > 6 else "line"
@@ -257,6 +259,8 @@ def _heading_class(block: Block, stack: Sequence[_Entry], title_norm: str,
     if hc.kind in NEUTRAL and block.source == "lead-in":
         hc = HeadingClass(None, hc.category, hc.named)  # a lead-in sentence, not a topic
     elif hc.kind is None and block.source in _TABLE_SOURCES:
+        if block.source == "th" and hc.category is not None and _effective_kind(stack) == "side_effects":
+            return HeadingClass("side_effects", hc.category)  # a frequency column of effects
         return HeadingClass("table", hc.category)  # a column name does not extend a section
     parent = _effective_kind(stack)
     lead = block.source in _LEAD_SOURCES

@@ -164,6 +164,21 @@ def _is_section_columns(table: Table) -> bool:
     )
 
 
+_FREQUENCY_CATEGORIES = frozenset({"common", "rare"})
+
+
+def _is_frequency_columns(table: Table) -> bool:
+    """Whether the columns after the first are frequencies ("Very common", "Common",
+    "Uncommon", "Rare"): each cell then lists the effects of that frequency."""
+    if not table.header_rows:
+        return False
+    header = table.rows[table.header_rows - 1]
+    named = [classify_heading(c.text) for c in header[1:] if c.text]
+    return (classify_heading(header[0].text).category is None
+            and sum(1 for h in named if h.category in _FREQUENCY_CATEGORIES
+                    and h.kind in (None, "side_effects")) >= 2)
+
+
 def _unroll(table: Table, context: str | None) -> list[Block]:
     out: list[Block] = []
     rows = table.rows
@@ -177,6 +192,20 @@ def _unroll(table: Table, context: str | None) -> list[Block]:
             out.append(Block("heading", head.text.rstrip(":"), PSEUDO_LEVEL, "th"))
             for row in rows[table.header_rows :]:
                 cell = row[col]
+                for item in cell.items or ([cell.text] if cell.text else []):
+                    out.append(Block("item", item, context=context, source="td"))
+        return out
+    if _is_frequency_columns(table):
+        # a summary of product characteristics: organ classes down, frequencies across
+        header = rows[table.header_rows - 1]
+        for col, head in enumerate(header):
+            if col == 0 or not head.text or head is header[col - 1]:
+                continue
+            out.append(Block("heading", head.text.rstrip(":"), PSEUDO_LEVEL, "th"))
+            for row in rows[table.header_rows :]:
+                cell = row[col]
+                if cell is row[col - 1]:
+                    continue  # a cell spanning two frequencies belongs to the first
                 for item in cell.items or ([cell.text] if cell.text else []):
                     out.append(Block("item", item, context=context, source="td"))
         return out

@@ -334,6 +334,27 @@ _SITE_SHAPES = [
             "<li>manic episodes\u2020</li></ul>",
             pairs("suicidal thoughts", "suicidal behaviors", "manic episodes", category="serious"),
             "Escitalopram tablets"),
+    # a summary of product characteristics: organ classes down, frequencies across
+    Example("<h2>4.8 Undesirable effects</h2><table><tr><th>System organ class</th><th>Very common"
+            " (&ge;1/10)</th><th>Common (&ge;1/100 to &lt;1/10)</th><th>Rare</th></tr><tr><td>"
+            "Nervous system disorders</td><td>Dizziness, somnolence</td><td>Tremor</td><td>"
+            "Convulsions</td></tr><tr><td>Eye disorders</td><td></td><td>Diplopia</td><td></td>"
+            "</tr></table>",
+            pairs("dizziness", "somnolence", "tremor", "diplopia", category="common")
+            | pairs("convulsions", category="rare"), "Pregabalin capsules"),
+    Example("<h2>Side effects</h2><table><thead><tr><th>Body system</th><th>Common</th><th>Less "
+            "common</th></tr></thead><tbody><tr><td>Stomach and gut</td><td><ul><li>Nausea</li>"
+            "<li>Wind</li></ul></td><td>Pancreatitis</td></tr></tbody></table>",
+            pairs("nausea", "wind", category="common") | pairs("pancreatitis", category="rare"),
+            "Metformin tablets"),
+    # effects reported in a category before a colon
+    Example("<h2>Undesirable effects</h2><p>Withdrawal symptoms have been observed after "
+            "discontinuation: insomnia, headache, flu syndrome.</p>",
+            pairs("insomnia", "headache", "flu syndrome", category="withdrawal"),
+            "Pregabalin capsules"),
+    Example("<h2>Side effects</h2><p>Discontinuation symptoms have also been reported on stopping "
+            "treatment abruptly: dizziness, irritability.</p>",
+            pairs("dizziness", "irritability", category="withdrawal"), "Sertraline tablets"),
     # a run of plain modifiers shares its head, even where one of them is a term by itself
     Example("<h2>Side effects</h2><ul><li>rapid, pounding, or irregular heartbeat</li>"
             "<li>difficult, burning, or painful urination</li></ul>",

@@ -84,7 +84,10 @@ _OPENER = re.compile(
     # "other side effects seen in a small group of people include ..."
     r"|^[^.;:!?(),—–]{1,45}?\s(?:include[sd]?|including|such as)\s*:?"
     # "an additional adverse reaction from clinical studies was X"
-    r"|^\s+(?:from|in|during|seen in|reported in)\s+(?:[\w-]+\s+){1,3}(?:was|were)\s+",
+    r"|^\s+(?:from|in|during|seen in|reported in)\s+(?:[\w-]+\s+){1,3}(?:was|were)\s+"
+    # "withdrawal symptoms have been observed after discontinuation: insomnia, headache"
+    r"|^\s+(?:have|has)\s+(?:also\s+)?been\s+(?:observed|reported|seen|described|noted)"
+    r"[^:.;]{0,60}:\s*",
     re.I,
 )
 _DASHED = re.compile(r"[—–]\s*$")
@@ -308,7 +311,15 @@ _SEMICOLON_ITEM_WORDS = 8
 swelling of your face, lips, tongue, or throat" is one list, not four clauses."""
 
 
+_LEAD_TO_COLON = re.compile(r"[^:.;!?]{1,60}:\s+")
+"""What stands between a cue and the colon that opens its list: "reported on stopping
+treatment abruptly: dizziness, irritability" lists after the colon."""
+
+
 def _list_after(sentence: str, start: int) -> str:
+    lead = _LEAD_TO_COLON.match(sentence, start)
+    if lead:
+        start = lead.end()
     rest = _PARENS.sub("", sentence[start:])
     if sentence[:start].rstrip().endswith(":") and ";" in rest:
         body = re.split(r"[.!?](?:\s|$)", rest, maxsplit=1)[0]
