@@ -76,7 +76,7 @@ CORPUS_FLOORS = {
     "benefits": 0.529,
     "side_effects": 0.904,
     "side_effect_categories": 0.926,
-    "warnings": 0.665,
+    "warnings": 0.663,
     "comparison_rows": 1.000,
     "comparison_cells": 1.000,
 }
