@@ -355,6 +355,13 @@ _SITE_SHAPES = [
     Example("<h2>Side effects</h2><p>Discontinuation symptoms have also been reported on stopping "
             "treatment abruptly: dizziness, irritability.</p>",
             pairs("dizziness", "irritability", category="withdrawal"), "Sertraline tablets"),
+    # a grade and a generic noun ("a serious condition") name no effect; "less commonly" is rare
+    Example("<h2>Side effects</h2><p>In rare cases, metformin has been linked to lactic acidosis, "
+            "a serious condition.</p><p>Less commonly, metformin may lead to vitamin B12 "
+            "deficiency over time.</p>",
+            pairs("lactic acidosis", "vitamin b12 deficiency", category="rare"), "Metformin tablets"),
+    Example("<h2>Side effects</h2><p>Rarely, it can cause hepatitis and other serious problems.</p>",
+            pairs("hepatitis", category="rare"), "Isoniazid tablets"),
     # a run of plain modifiers shares its head, even where one of them is a term by itself
     Example("<h2>Side effects</h2><ul><li>rapid, pounding, or irregular heartbeat</li>"
             "<li>difficult, burning, or painful urination</li></ul>",

@@ -31,6 +31,12 @@ from pipeline.text import split_sentences
 MAX_WORDS = 7
 """The longest effect name: longer phrases are descriptions, not terms."""
 
+# a grade and a generic noun name no effect: "lactic acidosis, a serious condition"
+_GENERIC_HARM = re.compile(
+    r"(?:(?:a|an|the|this|other|some)\s+)?(?:(?:serious|severe|rare|potentially|potential|possible|"
+    r"dangerous|life-threatening|fatal|medical|health|harmful|unwanted|unpleasant|adverse|"
+    r"significant|major|minor)\s+)+(?:conditions?|problems?|issues?|complications?|events?|"
+    r"effects?|reactions?|risks?|consequences?|things?)", re.I)
 _CATEGORY_WORDS = frozenset(
     {"common", "rare", "serious", "severe", "mild", "less common", "very rare", "uncommon",
      "frequent", "very common", "unknown", "none", "n/a", "yes", "no", "others", "other",
@@ -197,7 +203,7 @@ def valid_term(term: str) -> bool:
     if _PREDICATE.match(term) and not is_known_side_effect(term):
         return False
     words = term.split()
-    if len(words) > MAX_WORDS or term.lower() in _CATEGORY_WORDS:
+    if len(words) > MAX_WORDS or term.lower() in _CATEGORY_WORDS or _GENERIC_HARM.fullmatch(term):
         return False
     if _NOT_TERM.match(term) or (_VERBISH.search(term) and not is_known_side_effect(term)):
         return False
