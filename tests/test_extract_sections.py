@@ -54,6 +54,17 @@ _WARNING_LISTS = [
         "it is stopped suddenly.</p>",
         ["Baclofen can cause serious withdrawal reactions if it is stopped suddenly"],
     ),
+    # a drug guide's "What should I avoid ...?" section and a leaflet's "Avoid while taking"
+    Example(
+        "<h2>What should I avoid while taking baclofen?</h2><p>Drinking alcohol can increase "
+        "certain side effects of baclofen.</p>",
+        ["Drinking alcohol can increase certain side effects of baclofen"],
+    ),
+    Example(
+        "<h2>Foods to avoid while taking baclofen</h2><ul><li>Grapefruit juice can raise its "
+        "levels.</li></ul>",
+        ["Grapefruit juice can raise its levels"],
+    ),
 ]
 
 _WARNING_SENTENCES = [
