@@ -82,6 +82,17 @@ _PRIMARY = [
         "<h1>Ozempic vs Mounjaro</h1><p>Semaglutide and tirzepatide both lower weight.</p>",
         None,
     ),
+    Example(  # a brand the lexicon does not know, its composition line naming the drug
+        "<h1>Dolo 650 Tablet</h1><div>SALT COMPOSITION: Paracetamol (650mg)</div><p>Take this "
+        "medicine with food, in the dose your doctor advises. Side effects may include nausea "
+        "and stomach pain; tell your doctor if you are pregnant.</p>",
+        "acetaminophen",
+    ),
+    Example(  # a pharmacy's product page
+        "<h1>Nurofen Express Liquid Capsules 200mg</h1><p>Active ingredient: ibuprofen 200 mg."
+        "</p><p>For the relief of headache and period pain.</p>",
+        "ibuprofen",
+    ),
 ]
 
 _PRIMARY_GAPS = xfail(

@@ -46,10 +46,26 @@ def _two_brands_of_one(headline: str) -> bool:
             and len({m.text.lower() for m in mentions}) >= 2 and bool(_VERSUS.search(headline)))
 
 
+_COMPOSITION = re.compile(
+    r"\b(?:salt composition|composition|active ingredients?|active substances?|generic name|"
+    r"contains the active (?:ingredient|substance))\b\s*(?:[:\-\u2013\u2014]|is|are)?\s*", re.I)
+
+
+def _composition(body: list[str]) -> str | None:
+    """The one drug the page's composition line names ("SALT COMPOSITION: Paracetamol
+    (650mg)", "Active ingredient: ibuprofen 200 mg"), when such lines name only one."""
+    found: set[str] = set()
+    for text in body:
+        for m in _COMPOSITION.finditer(text):
+            found.update(d.generic for d in lexicon().find(text[m.end(): m.end() + 80]))
+    return found.pop() if len(found) == 1 else None
+
+
 def primary_drug(headlines: Iterable[str | None], entity_names: Iterable[str],
                  body: Iterable[str]) -> str | None:
     counts: Counter[str] = Counter()
-    for text in body:
+    body_texts = list(body)
+    for text in body_texts:
         counts.update(m.generic for m in lexicon().find(text))
     total = sum(counts.values())
 
@@ -73,6 +89,9 @@ def primary_drug(headlines: Iterable[str | None], entity_names: Iterable[str],
         generic = lexicon().canonical(name)
         if generic:
             return generic
+    composed = _composition(body_texts)
+    if composed is not None:
+        return composed  # a brand the lexicon does not know, "Salt composition: Paracetamol"
     if not total:
         return None
     top, n = counts.most_common(1)[0]
