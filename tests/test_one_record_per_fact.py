@@ -101,6 +101,13 @@ _NOT_WARNINGS = [
     Example("<h2>Warnings</h2><ul><li>Keep out of the reach of children.</li><li>Call your doctor "
             "for medical advice about side effects.</li><li>Do not drink alcohol while taking it.</li></ul>",
             ["Do not drink alcohol while taking it."]),
+    # reassurance about side effects warns of nothing (a pharmacy's and a clinic's wording)
+    Example("<h2>Side effects</h2><p>Most side effects do not require any medical attention and "
+            "disappear as your body adjusts to the medicine.</p><p>Do not drive if you feel "
+            "drowsy.</p>", ["Do not drive if you feel drowsy."]),
+    Example("<h2>Side Effects</h2><p>Although not all of these side effects may occur, if they do "
+            "occur they may need medical attention.</p><p>Mild side effects usually go away on "
+            "their own within a few days.</p>", []),
 ]
 
 

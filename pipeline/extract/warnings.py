@@ -44,7 +44,12 @@ _ROUTINE = re.compile(
     r"1-800-fda-1088|medwatch|questions or concerns|with any questions|not a complete list|"
     r"educational purposes|not (?:intended as |a substitute for )?medical advice|"
     r"full prescribing information|medication guide|patient information leaflet|refund|shipping|"
-    r"discreet|consult(?:ation)? fee|book a consult|subscribe)\b",
+    r"discreet|consult(?:ation)? fee|book a consult|subscribe|"
+    # reassurance: "most side effects do not require any medical attention and disappear"
+    r"(?:do|does) not (?:usually )?(?:require|need) (?:any )?medical attention|"
+    r"(?:go|goes) away (?:on (?:their|its) own|by (?:themselves|itself))|"
+    r"disappear as your body adjusts|as your body (?:adjusts|gets used)|"
+    r"not all of these side effects may occur|along with its needed effects)\b",
     re.I,
 )
 # reported speech, a journalist's quotation: "...," she said / told / noted
