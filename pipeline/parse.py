@@ -70,9 +70,6 @@ def _count(pattern: re.Pattern[str], text: str) -> int:
     return pattern.subn("", text)[1]  # counted in C, with no object per match
 
 
-_LONG_TAG = re.compile(rf"<[A-Za-z][^<>]{{{LONG_TAG},}}")
-
-
 def check_limits(text: str) -> None:
     """Raise :class:`ParseError` for a page whose markup is beyond the limits (see the module
     docstring). Costs a few passes of ``str.count`` over an ordinary page; the exact counts
@@ -81,7 +78,8 @@ def check_limits(text: str) -> None:
         raise ParseError(f"too many elements: more than {MAX_ELEMENTS:,} (a pathological page)")
     if text.count("=") > MAX_ATTRIBUTES and _count(_ATTRIBUTE, text) > MAX_ATTRIBUTES:
         raise ParseError(f"too many attributes: more than {MAX_ATTRIBUTES:,} (a pathological page)")
-    for tag in _LONG_TAG.finditer(text):
+    # LONG_TAG is read at each call (tests lower it); re's own cache compiles it once
+    for tag in re.finditer(rf"<[A-Za-z][^<>]{{{LONG_TAG},}}", text):
         if _count(_TAG_ATTRIBUTE, tag.group()) > MAX_TAG_ATTRIBUTES:
             raise ParseError(f"a tag with more than {MAX_TAG_ATTRIBUTES:,} attributes "
                              "(a pathological page)")
