@@ -77,14 +77,21 @@ class Sources:
     notes: list[str]
 
 
-def find_sources(root: Path = ROOT, shared: Path | None = None) -> Sources:
-    """The ``raw/`` samples, plus the team's shared corpus pages when ``../shared`` exists.
+def find_sources(root: Path = ROOT, shared: Path | None = None,
+                 pages_dir: Path | None = None) -> Sources:
+    """The ``raw/`` samples, plus the team's shared corpus pages when ``../shared`` exists;
+    or, given ``pages_dir``, the pages of that directory alone (real pages of any site).
 
     A user's clone has no ``../shared``: the benchmark then runs on ``raw/`` alone and says so.
     """
+    if pages_dir is not None:
+        pages = pages_in(pages_dir)
+        if not pages:
+            raise FileNotFoundError(f"no *.html or *.htm pages under {pages_dir}")
+        return Sources(pages, [f"{len(pages)} pages from {pages_dir}"])
     shared = root.parent / "shared" if shared is None else shared
     pages = [BasePage(p.name, p.read_bytes()) for p in sorted((root / "raw").glob("*.html"))]
-    notes: list[str] = []
+    notes: list[str] = ["raw/"]
     if shared.is_dir():
         for sub in ("corpus/pages", "corpus/multilingual"):
             found = sorted((shared / sub).glob("*.html"))
@@ -95,6 +102,16 @@ def find_sources(root: Path = ROOT, shared: Path | None = None) -> Sources:
     if not pages:
         raise FileNotFoundError(f"no *.html sample pages under {root / 'raw'}")
     return Sources(pages, notes)
+
+
+def pages_in(directory: Path) -> list[BasePage]:
+    """Every ``*.html`` and ``*.htm`` page under ``directory`` (searched recursively, as the
+    pipeline searches its inputs), in path order; copies are named by the file's stem, so
+    pages of subdirectories keep distinct names through their path."""
+    found = sorted(p for p in directory.rglob("*") if p.suffix.lower() in (".html", ".htm")
+                   and p.is_file())
+    return [BasePage("_".join(p.relative_to(directory).with_suffix(".html").parts), p.read_bytes())
+            for p in found]
 
 
 def _insert(data: bytes, at: int, text: bytes) -> bytes:

@@ -101,9 +101,12 @@ def _labelled_panels(root: html.HtmlElement) -> Iterator[tuple[html.HtmlElement,
                 yield panel, label
 
 
+_ID_SEPARATOR = re.compile(r"[-_\s.:]+")
+
+
 def _id_label(panel_id: str) -> str:
     """ "side-effects-content" -> "side effects"; "tabDosage" -> "dosage"."""
-    words = [w for w in re.split(r"[-_\s.:]+", _CAMEL.sub(" ", panel_id)) if w]
+    words = [w for w in _ID_SEPARATOR.split(_CAMEL.sub(" ", panel_id)) if w]
     words = [w.lower() for w in words if not _ID_NOISE.match(w) and not w.isdigit()]
     return " ".join(words) if 0 < len(words) <= _MAX_ID_WORDS else ""
 

@@ -78,6 +78,7 @@ def check_limits(text: str) -> None:
         raise ParseError(f"too many elements: more than {MAX_ELEMENTS:,} (a pathological page)")
     if text.count("=") > MAX_ATTRIBUTES and _count(_ATTRIBUTE, text) > MAX_ATTRIBUTES:
         raise ParseError(f"too many attributes: more than {MAX_ATTRIBUTES:,} (a pathological page)")
+    # LONG_TAG is read at each call (tests lower it); re's own cache compiles it once
     for tag in re.finditer(rf"<[A-Za-z][^<>]{{{LONG_TAG},}}", text):
         if _count(_TAG_ATTRIBUTE, tag.group()) > MAX_TAG_ATTRIBUTES:
             raise ParseError(f"a tag with more than {MAX_TAG_ATTRIBUTES:,} attributes "

@@ -17,7 +17,7 @@ from pipeline.export import DatasetWriter, prepare, published_dir
 from pipeline.incremental import MANIFEST_NAME, ManifestWriter
 from pipeline.logs import page_log
 from pipeline.report import ReportStats
-from pipeline.store.parquet import ParquetWriter
+from pipeline.store.parquet import ParquetWriter, arrays_without_pandas
 from pipeline.store.schema import write_schemas
 from pipeline.store.sql import SQLITE_NAME, DatabaseWriter, StoreError, copy_sqlite, create_engine
 from pipeline.tasks import PageOutcome, Settings, replay_logs
@@ -33,6 +33,7 @@ class RunWriter:
     """
 
     def __init__(self, stage: Path, out: Path, settings: Settings, prune: bool) -> None:
+        arrays_without_pandas()  # the writer of a run gives pyarrow Python values only
         self.stage = stage
         self.datasets = DatasetWriter(stage)
         self.parquet = ParquetWriter(stage)

@@ -73,10 +73,13 @@ def names_drug(text: str, is_drug: DrugLookup) -> bool:
     return is_drug(head) is not None
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _name_key(text: str) -> str:
     """What tells two medication cells apart: "Ozempic" and "Wegovy" differ (two brands of one
     generic are two rows), "Baclofen 10 mg" and "Baclofen 20 mg" do not (one drug's strengths)."""
-    return re.sub(r"[\W_]+", "", _STRENGTH.sub("", _PARENTHESISED.sub("", text)).lower())
+    return _NOT_ALNUM.sub("", _STRENGTH.sub("", _PARENTHESISED.sub("", text)).lower())
 
 
 _FREQUENCY_HEADER = re.compile(r"frequen|how (?:often|common)|incidence|likelihood|category", re.I)

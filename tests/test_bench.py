@@ -11,7 +11,8 @@ import lxml.html
 import pytest
 
 from bench.corpus import MARKER, BasePage, build, corpus_files, find_sources, generate, vary
-from bench.run import Figures, check_targets, first, slug
+from bench.run import Figures, check_targets, first, parse_args, slug
+from bench.stages import OTHER, OUTCOME, STAGES, WRITER, WRITER_FIXED, measure, stage_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,19 +105,20 @@ def test_log_names_have_no_spaces() -> None:
     assert slug("unchanged re-run") == "unchanged-re-run"
 
 
-_GOOD = Figures(lxml_pages_per_s=400.0, trafilatura_pages_per_s=20.0, pipeline_pages_per_s=120.0,
+_GOOD = Figures(lxml_ms=0.25, trafilatura_ms=40.0, pipeline_ms=1.0,
                 peak_rss_sum_mib=150.0, peak_rss_max_mib=90.0, rss_by_size={1000: 140.0, 20000: 150.0},
                 cpus=2, workers=2, serial_seconds=20.0, parallel_seconds=10.0, full_seconds=10.0,
                 unchanged_seconds=0.4)
 
 
 @pytest.mark.parametrize(("changes", "expected"), [
-    ({}, {"throughput": "PASS", "pipeline >= 4x": "PASS", "peak RSS (tree": "PASS",
+    ({}, {"pipeline/lxml": "PASS", "pipeline/trafilatura": "PASS", "peak RSS (tree": "PASS",
           "peak RSS (largest": "PASS", "RSS flat": "PASS", "workers": "PASS", "unchanged": "PASS"}),
-    ({"pipeline_pages_per_s": 99.0}, {"throughput": "MISS"}),
-    ({"pipeline_pages_per_s": 100.0}, {"throughput": "PASS"}),
-    ({"trafilatura_pages_per_s": 31.0}, {"pipeline >= 4x": "MISS"}),
-    ({"trafilatura_pages_per_s": None}, {"pipeline >= 4x": "N/A"}),
+    ({"pipeline_ms": 1.01}, {"pipeline/lxml": "MISS", "pipeline/trafilatura": "PASS"}),
+    ({"pipeline_ms": 10.0}, {"pipeline/lxml": "MISS", "pipeline/trafilatura": "PASS"}),
+    ({"pipeline_ms": 10.1}, {"pipeline/trafilatura": "MISS"}),
+    ({"trafilatura_ms": 3.9}, {"pipeline/trafilatura": "MISS", "pipeline/lxml": "PASS"}),
+    ({"trafilatura_ms": None}, {"pipeline/trafilatura": "N/A"}),
     ({"peak_rss_sum_mib": 250.0}, {"peak RSS (tree": "MISS", "peak RSS (largest": "PASS"}),
     ({"peak_rss_max_mib": 200.0}, {"peak RSS (largest": "PASS"}),
     ({"rss_by_size": {1000: 100.0, 20000: 116.0}}, {"RSS flat": "MISS"}),
@@ -128,8 +130,8 @@ _GOOD = Figures(lxml_pages_per_s=400.0, trafilatura_pages_per_s=20.0, pipeline_p
     ({"serial_seconds": None, "parallel_seconds": None}, {"workers": "N/A"}),
     ({"unchanged_seconds": 0.6}, {"unchanged": "MISS"}),
     ({"unchanged_seconds": None}, {"unchanged": "N/A"}),
-    ({"lxml_pages_per_s": None, "pipeline_pages_per_s": None},
-     {"throughput": "N/A", "pipeline >= 4x": "N/A"}),
+    ({"lxml_ms": None, "pipeline_ms": None},
+     {"pipeline/lxml": "N/A", "pipeline/trafilatura": "N/A"}),
 ])
 def test_check_targets(changes: dict[str, object], expected: dict[str, str]) -> None:
     checks = check_targets(replace(_GOOD, **changes))  # type: ignore[arg-type]
@@ -142,5 +144,59 @@ def test_check_targets(changes: dict[str, object], expected: dict[str, str]) -> 
 
 def test_check_details_carry_the_numbers() -> None:
     text = " ".join(c.detail for c in check_targets(_GOOD))
-    for number in ("120.0", "400.0", "20.0", "150.0", "90.0", "25.0x", "2.00x"):
+    for number in ("0.25 ms", "40.00 ms", "1.00 ms", "0.250", "40.00x", "150.0", "90.0", "25.0x",
+                   "2.00x"):
         assert number in text
+
+
+def test_default_options_keep_the_usual_corpus() -> None:
+    args = parse_args([])
+    assert args.pages is None and args.pages_dir is None  # 2,000 once the sources are known
+    assert args.corpus == ROOT / "bench" / ".corpus" and args.out == ROOT / "bench" / ".out"
+    assert args.rss_sizes == [1000, 5000] and args.sample == 300
+    assert parse_args(["--trafilatura-sample", "5"]).sample == 5  # the former name still works
+
+
+def test_pages_dir_builds_its_own_corpus(tmp_path: Path) -> None:
+    site = tmp_path / "My site"
+    (site / "sub").mkdir(parents=True)
+    for name in ("a.html", "sub/b.htm", "sub/a.html"):
+        (site / name).write_bytes(b"<html><body><h1>Page</h1><p>" + name.encode() + b"</p></body></html>")
+    (site / "notes.txt").write_text("not a page")
+    args = parse_args(["--pages-dir", str(site)])
+    assert args.pages_dir == site and args.rss_sizes == [] and args.pages is None
+    assert args.corpus == ROOT / "bench" / ".corpus-My-site" and args.out == ROOT / "bench" / ".out-My-site"
+    sources = find_sources(ROOT, shared=ROOT / "no-such-shared-dir", pages_dir=site)
+    assert [p.name for p in sources.pages] == ["a.html", "sub_a.html", "sub_b.html"]
+    corpus = tmp_path / "corpus"
+    build(corpus, sources.pages, len(sources.pages))
+    assert [p.name for p in corpus_files(corpus)] == ["000000-a.html", "000001-sub_a.html",
+                                                      "000002-sub_b.html"]
+    chosen = parse_args(["--pages-dir", str(site), "--rss-sizes", "10,20", "--pages", "7"])
+    assert chosen.rss_sizes == [10, 20] and chosen.pages == 7
+
+
+@pytest.mark.parametrize("argv", [["--pages-dir", "/no/such/dir"], ["--pages", "0"]])
+def test_unusable_options_are_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        parse_args(argv)
+    assert exc.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_stage_timers_time_every_stage_and_leave_the_pipeline_as_it_was() -> None:
+    import pipeline.run
+    import pipeline.tasks
+
+    before = {name: getattr(pipeline.run, name) for names in STAGES.values() for name in names}
+    process_page = pipeline.tasks.process_page
+    pages = [(p.name, p.read_bytes()) for p in sorted((ROOT / "raw").glob("*.html"))[:2]]
+    times = measure(pages)
+    assert times.pages == 2
+    assert {"decode", "parse", "segment", "classify", "extract: side effects", "validate",
+            OTHER, OUTCOME, WRITER, WRITER_FIXED} <= set(times.seconds)
+    assert times.process_page > 0
+    assert {name: getattr(pipeline.run, name) for name in before} == before
+    assert pipeline.tasks.process_page is process_page
+    rows = stage_table(times)
+    assert rows[0][0].startswith("stage") and any(r[0] == "extract: doses" for r in rows)

@@ -321,7 +321,7 @@ def _beside_user_icon(elements: list[html.HtmlElement]) -> Author | None:
         if not text:
             sibling = el.getnext()
             text = clean(sibling.text_content()) if sibling is not None else ""
-        if (text and len(text) <= 60 and len(text.split()) <= 6 and not re.search(r"\d", text)
+        if (text and len(text) <= 60 and len(text.split()) <= 6 and not _DIGIT.search(text)
                 and not lexicon().not_name.match(text) and _usable(text)):
             return Author(*_split_credentials(text))
     return None
@@ -353,8 +353,12 @@ def from_meta(content: str | None) -> Author | None:
     return Author(*_split_credentials(_BYLINE.sub("", content)))
 
 
+_WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+
+
 def _same_person(a: str, b: str) -> bool:
-    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    wa, wb = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
     return bool(wa and wb) and (wa <= wb or wb <= wa or len(wa & wb) / len(wa | wb) >= 0.6)
 
 

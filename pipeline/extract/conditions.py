@@ -12,6 +12,7 @@ with conditions like kidney disease should ask a doctor") names no condition of 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline.classify import Classified
@@ -212,11 +213,20 @@ _ITEM_VERB = re.compile(
     r"reduce the risk of|lower the risk of|protect against)\s+(?:future\s+|further\s+)?", re.I)
 
 
+@functools.lru_cache(maxsize=4096)
+def _ending_with(name: str) -> re.Pattern[str]:
+    """``name`` at the end of a longer name, from a word boundary: compiled once per name."""
+    return re.compile(rf"\b{re.escape(name)}$")
+
+
+_BRACKETED_NAMES = re.compile(r"^([^()]+?)\s*\(([^()]+)\)\s*$")
+
+
 def _item_names(text: str) -> list[str]:
     """The conditions a uses item names: "Peptic ulcer disease (gastric and duodenal ulcers)"
     names the ulcers in its brackets too; "Heartburn relief" names heartburn."""
     text = _ITEM_VERB.sub("", text.strip())  # "treat heart failure", "prevent future strokes"
-    m = re.match(r"^([^()]+?)\s*\(([^()]+)\)\s*$", text)
+    m = _BRACKETED_NAMES.match(text)
     parts = _split(m.group(1)) + _split(m.group(2)) if m else _split(text)
     return [_GOAL_TAIL.sub("", p).strip() for p in parts]
 
@@ -281,8 +291,9 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
                     not cautious):
                 for mention in find_conditions(sentence):
                     before = " ".join(sentence[: mention.start].split()[-6:])
-                    inside = any(re.search(rf"\b{re.escape(mention.text.lower())}$", r.name.lower())
-                                 and r.text == sentence for r in records)  # "cancer" of "thyroid cancer"
+                    ending = _ending_with(mention.text.lower())
+                    inside = any(ending.search(r.name.lower()) and r.text == sentence
+                                 for r in records)  # "cancer" of "thyroid cancer"
                     if (not _NEGATION.search(before) and not inside
                             and _about_the_drug(ctx, sentence, mention.start, cb)):
                         add(mention.text, sentence)

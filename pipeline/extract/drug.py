@@ -23,6 +23,7 @@ from pipeline.normalize.drugs import lexicon
 from pipeline.normalize.transliterate import find_transliterated
 
 _VERSUS = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|or)(?!\w)", re.I)
+_VERSUS_WORD = re.compile(r"\bvs\.?\b|\bversus\b", re.I)
 _MIN_SHARE = 0.5
 _MIN_MENTIONS = 2
 _MIN_CLASS_SHARE = 0.5
@@ -75,8 +76,7 @@ def primary_drug(headlines: Iterable[str | None], entity_names: Iterable[str],
         names = _distinct(headline) or find_transliterated(headline)
         if _two_brands_of_one(headline):
             return names[0]  # "Ozempic vs Wegovy": one generic under two names
-        if _VERSUS.search(headline) and (len(names) >= 2 or re.search(r"\bvs\.?\b|\bversus\b",
-                                                                      headline, re.I)):
+        if _VERSUS.search(headline) and (len(names) >= 2 or _VERSUS_WORD.search(headline)):
             return None  # "A vs B" is about both
         if len(names) == 1:
             return names[0]

@@ -11,6 +11,7 @@ finds effects there by their cues.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -196,9 +197,12 @@ _PREDICATE = re.compile(
     r"up to|at least)\b.*|\S*/\S*)$", re.I)
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def valid_term(term: str) -> bool:
     """A short noun phrase naming an effect, not a clause, a category word or a fragment."""
-    if not term or len(term) < 3 or not re.search(r"[^\W\d_]", term):
+    if not term or len(term) < 3 or not _LETTER.search(term):
         return False
     if _PREDICATE.match(term) and not is_known_side_effect(term):
         return False
@@ -353,14 +357,20 @@ def _prefer_gloss(m: re.Match[str]) -> str:
     return m.group(0)
 
 
+@functools.lru_cache(maxsize=4096)
+def _words_before(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One or two words, then ``words`` (any spacing): compiled once per label."""
+    name = r"\s+".join(map(re.escape, words))
+    return re.compile(rf"((?:[\w-]+\s+){{1,2}}){name}\b", re.I)
+
+
 def _specific(label: str, rest: str) -> str:
     """The label's effect, or the body's more specific name of it: "Pancreatitis: acute
     pancreatitis has been reported" names acute pancreatitis."""
     words = trim_term(label).lower().split()
     if not words:
         return label
-    name = r"\s+".join(map(re.escape, words))
-    for m in re.finditer(rf"((?:[\w-]+\s+){{1,2}}){name}\b", rest[:160], re.I):
+    for m in _words_before(tuple(words)).finditer(rest[:160]):
         before = m.group(1).split()
         for n in (2, 1):
             if len(before) >= n:
@@ -377,6 +387,7 @@ _ITEM_END = re.compile(r"(?:\s*[;,]\s*(?:or|and)?|[*\u2020\u2021\u00a7\u00b6]+)\
 # a dash typed as two hyphens or set without spaces: "liver problems--nausea, dark urine",
 # "Low blood pressure\u2014dizziness, blurry vision" (an en dash joins names: Stevens\u2013Johnson)
 _DOUBLE_HYPHEN = re.compile(r"(?<=[^\W\d_])\s*(?:--|\u2014)\s*(?=[^\W\d_])")
+_DASH_AFTER = re.compile(r"\s*[–—-]\s")
 
 
 def read_item(text: str, label: str | None, category_of: CategoryOf) -> ItemReading:
@@ -392,7 +403,7 @@ def read_item(text: str, label: str | None, category_of: CategoryOf) -> ItemRead
         else:  # the label stood apart ("<b>Side effects:</b> ..." in a label heading)
             rest = text.split(":", 1)[1].strip() if text.startswith(f"{label}:") else text
         lead = _INSTANCES.match(rest)  # "Rare instances of X, Y or Z"
-        described = bool(re.match(rf"{re.escape(label)}\s*[–—-]\s", text))
+        described = text.startswith(label) and bool(_DASH_AFTER.match(text, len(label)))
         head = _DASH_HEAD.match(label)
         if head and _GROUP_ONLY.search(trim_term(head.group(1))):
             label = head.group(2).strip()  # "GI effects — nausea, vomiting: ..."

@@ -23,6 +23,8 @@ _LOOKS_LIKE_REFERENCE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|/|#)|^\S*[/#
 """An id or URL: a scheme, "www.", a path, a fragment ("#organization"), or a slash with no
 space around it. A brand written as a domain ("TheList.com") is a name and stays."""
 
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
 
 def _nodes(root: html.HtmlElement) -> Iterator[dict[str, Any]]:
     for script in root.iter("script"):
@@ -35,7 +37,7 @@ def _nodes(root: html.HtmlElement) -> Iterator[dict[str, Any]]:
             data = json.loads(raw)
         except ValueError:
             try:  # trailing commas and control characters are common in hand-written JSON-LD
-                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
+                data = json.loads(_TRAILING_COMMA.sub(r"\1", raw), strict=False)
             except ValueError:
                 continue
         yield from _flatten(data)

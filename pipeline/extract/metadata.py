@@ -98,21 +98,26 @@ def _meta(root: html.HtmlElement) -> dict[str, str]:
     return out
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_DAY_FIRST = re.compile(r"^\d{1,2}[./]")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
 def parse_date(value: str | None) -> dt.date | None:
     """An ISO or human date to a date; None when it is not a plausible publication date."""
     if not value:
         return None
     value = value.strip()
     try:
-        if re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        if _ISO_DATE.match(value):
             parsed = dateparser.isoparse(value[:10])
         else:
-            parsed = dateparser.parse(value, fuzzy=True, dayfirst=bool(re.match(r"^\d{1,2}[./]", value)))
+            parsed = dateparser.parse(value, fuzzy=True, dayfirst=bool(_DAY_FIRST.match(value)))
     except (ValueError, OverflowError, TypeError):
         return None
     if not 1990 <= parsed.year <= dt.date.today().year + 1:
         return None
-    years = {int(y) for y in re.findall(r"(?<!\d)\d{4}(?!\d)", value)}
+    years = {int(y) for y in _YEAR.findall(value)}
     if years and parsed.year not in years:
         return None  # "01 Jan 0001" (an unset date) is not 2001
     return parsed.date()
@@ -121,8 +126,13 @@ def parse_date(value: str | None) -> dt.date | None:
 # --- title ----------------------------------------------------------------------------------
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_WORD = re.compile(r"\w+")
+_FIRST_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
 def _squash(text: str) -> str:
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKD", text).lower())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text).lower())
 
 
 def _names_site(segment: str, site: str | None, host: str | None) -> bool:
@@ -169,7 +179,7 @@ def _similar(a: str, b: str) -> bool:
 
 
 def _overlap(a: str, b: str) -> float:
-    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    wa, wb = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
     return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
@@ -227,7 +237,7 @@ def headline_of(blocks: Sequence[Block]) -> str:
         if _headline_like(block):
             return clean_headline(block.text)
     text = next((b.text for b in blocks if b.text.strip()), "")
-    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    first = _FIRST_SENTENCE_END.split(text.strip(), maxsplit=1)[0]
     if len(first) > _FALLBACK_TITLE_CHARS:
         first = first[:_FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
     return first or "untitled page"

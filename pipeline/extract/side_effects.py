@@ -21,6 +21,7 @@ drug is recorded for that drug.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -230,6 +231,9 @@ _MODAL_AFTER = re.compile(r"\b(?:can|may|might|could|will|would)\b(?!\s+(?:not|n
                           re.I)
 _COMPLEMENT = re.compile(r"\b(?:that|whether|if|known|shown|proven|evidence|clear)\b", re.I)
 
+_NEGATION_CLAUSE_END = re.compile(r"[,;:.!?]")
+_SUBJECT_CLAUSE_END = re.compile(r"[;:.!?]|,\s")
+
 
 def _negated(prefix: str, verb: str = "") -> bool:
     """A negation in the same clause, shortly before: "does not cause the weight gain or the".
@@ -238,7 +242,7 @@ def _negated(prefix: str, verb: str = "") -> bool:
     it without food can cause nausea" and "people who do not eat may get heartburn" the
     effect is asserted; in "it may not cause drowsiness" and "there is no evidence that it can
     cause seizures" it is not."""
-    clause = re.split(r"[,;:.!?]", prefix[-_CUE_REACH:])[-1]
+    clause = _NEGATION_CLAUSE_END.split(prefix[-_CUE_REACH:])[-1]
     window = " ".join(clause.split()[-10:])
     last = _last_match(cues().negation, window, 0, len(window))
     if last is None:
@@ -366,7 +370,7 @@ def _subject_is_the_drug(prefix: str, ctx: PageContext) -> bool:
     """Whether the clause before "can cause" speaks of the drug ("It can cause", "Taking too
     much can lead to", "Semaglutide may cause"), not of something else ("Dehydration can
     lead to kidney problems")."""
-    clause = re.split(r"[;:.!?]|,\s", prefix)[-1]
+    clause = _SUBJECT_CLAUSE_END.split(prefix)[-1]
     if not clause.strip():
         return True
     return bool(ctx.mentions(clause) or _DRUG_SUBJECT.search(clause))
@@ -558,10 +562,23 @@ def _incidence(block: Block) -> float | None:
     return value if value is not None and 0 <= value <= 100 else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _whole_word(text: str) -> re.Pattern[str]:
+    """``text`` not inside a longer word: compiled once per text."""
+    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _people_with(word: str) -> re.Pattern[str]:
+    """ "patients with (up to three words) WORD": who a heading names, not what happens."""
+    return re.compile(rf"(?:patients|people|those|adults|children|women|men) with (?:\w+\s+){{0,3}}"
+                      rf"{re.escape(word)}", re.I)
+
+
 def _inside_taken(term: str, taken: set[str]) -> bool:
     """A mention inside a longer term already taken ("fatigue" in "unusual fatigue",
     "pain" in "musculoskeletal pain") is that term, not a second one."""
-    word = re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)")
+    word = _whole_word(term.lower())
     return any(t != term.lower() and word.search(t) for t in taken)
 
 
@@ -718,9 +735,7 @@ def _heads_a_risk(blocks: list[Classified], index: int) -> bool:
     if following is None or not _HARM_CUE.search(following.text[:300]):
         return False
     # "Hepatic impairment" over "... in patients with severe hepatic impairment": who, not what
-    first = re.escape(terms[0].split()[-1])
-    who = rf"(?:patients|people|those|adults|children|women|men) with (?:\w+\s+){{0,3}}{first}"
-    return not re.search(who, following.text, re.I)
+    return not _people_with(terms[0].split()[-1]).search(following.text)
 
 
 def _names_a_drug(ctx: PageContext, text: str) -> bool:

@@ -17,6 +17,7 @@ continuations before accepting the name that ends there.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -140,6 +141,9 @@ class _Node:
 # A name ending in a letter may be followed by a digit ("Cialis20mg", "Kamagra100") but not by
 # another letter; a name ending in a digit may be followed by neither ("vitamin b1" must not
 # match inside "vitamin b12").
+_CACHED_TEXT = 4000
+"""Longest text whose names are remembered (a pathological page's huge block is not kept)."""
+
 _END_AFTER_LETTER = r"(?![^\W\d])"
 _END_AFTER_DIGIT = r"(?!\w)"
 # Inside a name, one space stands for any run of whitespace or hyphens (see ``_key``).
@@ -312,6 +316,8 @@ class DrugLexicon:
             for name in [drug_class, *_split(synonyms)]:
                 self._add_class(name, drug_class, where)
         self._pattern = _compile_names(self._drug_names.keys() | self._class_names.keys())
+        # the same texts (headings, blocks, sentences) are asked about by many stages
+        self._cached_hits = functools.lru_cache(maxsize=8192)(self._scan)
 
     # --- building ---
 
@@ -362,7 +368,11 @@ class DrugLexicon:
 
     # --- matching ---
 
-    def _hits(self, text: str) -> list[tuple[int, int, str]]:
+    def _hits(self, text: str) -> tuple[tuple[int, int, str], ...]:
+        """:meth:`_scan`, remembered for recent texts of up to :data:`_CACHED_TEXT` characters."""
+        return self._cached_hits(text) if len(text) <= _CACHED_TEXT else self._scan(text)
+
+    def _scan(self, text: str) -> tuple[tuple[int, int, str], ...]:
         """All non-overlapping names in ``text``, leftmost first, as ``(start, end, key)``.
 
         Drug names and class phrases are matched together so that each shadows the other:
@@ -388,7 +398,7 @@ class DrugLexicon:
                 pos = end
             else:
                 pos = start + 1
-        return hits
+        return tuple(hits)
 
     def find(self, text: str) -> list[DrugMention]:
         """Every drug named in ``text``, left to right, never overlapping, longest name first.

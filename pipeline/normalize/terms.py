@@ -14,6 +14,7 @@ The lexicons are the tab-separated files ``pipeline/data/side_effects.tsv`` and
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -155,6 +156,7 @@ def _clean_pass(text: str, hedges: bool) -> str:
     return _WS.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=8192)
 def _clean(text: str, hedges: bool) -> str:
     # Each step can expose noise for another ("(10%)." -> "(10%)" -> ""), so repeat until
     # nothing changes; that fixpoint is what makes normalisation idempotent.

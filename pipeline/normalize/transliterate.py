@@ -62,13 +62,18 @@ _CLASSES = (("ph", "f"), ("th", "t"), ("ch", "k"), ("sh", "s"), ("kh", "k"), ("g
             ("q", "k"), ("j", "g"), ("d", "t"))
 
 
+_NOT_LATIN = re.compile(r"[^a-z]")
+_VOWEL_LIKE = re.compile(r"[aeiouyhw]")
+_REPEAT = re.compile(r"(.)\1+")
+
+
 def skeleton(latin: str) -> str:
     """Consonant classes of a Latin-letter name: "sevelamer" -> "sfrmr"."""
-    s = re.sub(r"[^a-z]", "", latin.lower())
+    s = _NOT_LATIN.sub("", latin.lower())
     for a, b in _CLASSES:
         s = s.replace(a, b)
-    s = re.sub(r"[aeiouyhw]", "", s)
-    return re.sub(r"(.)\1+", r"\1", s)
+    s = _VOWEL_LIKE.sub("", s)
+    return _REPEAT.sub(r"\1", s)
 
 
 @cache

@@ -9,10 +9,14 @@ after the CSV columns.
 
 from __future__ import annotations
 
+import functools
+import importlib.abc
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +34,41 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "boolean": pa.bool_(),
     "date": pa.date32(),
 }
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """Answers an import of pandas with ImportError, while it is on ``sys.meta_path``."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: object = None) -> ModuleSpec | None:
+        if fullname == "pandas":
+            raise ImportError("pandas is not needed to write Parquet")
+        return None
+
+
+@functools.cache
+def arrays_without_pandas() -> None:
+    """Let pyarrow convert Python values without importing pandas, in this process.
+
+    The first time pyarrow converts Python values into an array it looks for pandas (to
+    recognise a Series among them) and so imports it: about 47 MiB in the process that writes
+    a run's datasets, which never hands pyarrow a pandas object. That first look is made here
+    while pandas cannot be imported, and pyarrow remembers it found none: from then on it
+    takes a pandas object given to ``pa.array`` for a plain sequence, until something asks it
+    for pandas (``Table.to_pandas``, ``Table.from_pandas``), which imports pandas after all.
+    So only a process that gives pyarrow no pandas objects calls this (the run's writer,
+    :class:`pipeline.sinks.RunWriter`). Nothing changes when pandas is imported already, or
+    when pyarrow no longer has this shim.
+    """
+    shim = getattr(pa.lib, "_pandas_api", None)
+    if "pandas" in sys.modules or shim is None:
+        return
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        shim.have_pandas  # noqa: B018 - the look, made once; its answer is kept by pyarrow
+    finally:
+        sys.meta_path.remove(finder)
 
 
 def _field(column: Column) -> pa.Field[Any]:
