@@ -139,12 +139,32 @@ def classify_heading(text: str) -> HeadingClass:
             cat_key = (m.group(0).lower() not in lex.weak_categories, len(m.group(0)), -m.start())
             if best_cat is None or cat_key > best_cat:
                 best_cat, category = cat_key, cat
+    if category is None:
+        category = frequency_category(text)  # "affects more than 1 in 10 people"
     if found in _SE_KINDS:
         category, found, weak = _SE_KINDS[found], "side_effects", False
     elif category in _SE_KINDS and (found is None or weak or found in (
             "dosage", "overview", "warnings", "safety", "symptoms")):
         found, weak = "side_effects", False  # "Signs your dose may be too high", "If you stop"
     return HeadingClass(found, category, len(kinds_seen - NEUTRAL), weak)
+
+
+_ONE_IN = re.compile(r"(?:(?P<bound>more than|over|at least|up to|fewer than|less than|under)\s+)?"
+                     r"(?:about\s+)?1\s+(?:in|out of)\s+(?P<n>\d{1,3}(?:,?\d{3})*)\b", re.I)
+
+
+def frequency_category(text: str) -> str | None:
+    """The category a frequency in words gives, by the convention of product information
+    (very common >= 1 in 10, common >= 1 in 100, uncommon and rare below): "more than 1 in
+    10 people" and "up to 1 in 10" are common, "up to 1 in 100" and "1 in 1,000" rare."""
+    m = _ONE_IN.search(text)
+    if m is None:
+        return None
+    n = int(m.group("n").replace(",", ""))
+    below = (m.group("bound") or "").lower() in ("up to", "fewer than", "less than", "under")
+    if n < 100 or (n == 100 and not below):
+        return "common"
+    return "rare"
 
 
 _WORD_BEFORE = re.compile(r"([\w-]+)\s*$")

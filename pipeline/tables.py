@@ -170,6 +170,15 @@ def _is_section_columns(table: Table) -> bool:
 _FREQUENCY_CATEGORIES = frozenset({"common", "rare"})
 
 
+def _frequencies_beside(table: Table) -> bool:
+    """Whether every second cell of a two-column table says how often ("More than 1 in 10
+    people", "Rare", "Common"): the first column then names what happens that often."""
+    cells = [r[1].text for r in table.rows if r[0].text and r[1] is not r[0]]
+    return len(cells) >= 2 and all(
+        len(c.split()) <= 10 and (classify_heading(c).category in _FREQUENCY_CATEGORIES)
+        for c in cells)
+
+
 def _is_frequency_columns(table: Table) -> bool:
     """Whether the columns after the first are frequencies ("Very common", "Common",
     "Uncommon", "Rare"): each cell then lists the effects of that frequency."""
@@ -211,6 +220,13 @@ def _unroll(table: Table, context: str | None) -> list[Block]:
                     continue  # a cell spanning two frequencies belongs to the first
                 for item in cell.items or ([cell.text] if cell.text else []):
                     out.append(Block("item", item, context=context, source="td"))
+        return out
+    if table.width == 2 and not table.header_rows and _frequencies_beside(table):
+        # "Weight gain | More than 1 in 10 people": each row names an effect and how often
+        for row in rows:
+            if row[0].text and row[0] is not row[1]:
+                out.append(Block("item", row[0].text, context=context, source="tr",
+                                 extra={"frequency": row[1].text}))
         return out
     if (table.width == 2 and not table.header_rows) or (
         table.width >= 2 and all(r[0].is_header for r in rows[table.header_rows :])

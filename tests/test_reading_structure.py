@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.classify import frequency_category
 from tests.snippets import Example, article, norm, page, row_id, rows
 
 
@@ -362,6 +363,16 @@ _SITE_SHAPES = [
             pairs("lactic acidosis", "vitamin b12 deficiency", category="rare"), "Metformin tablets"),
     Example("<h2>Side effects</h2><p>Rarely, it can cause hepatitis and other serious problems.</p>",
             pairs("hepatitis", category="rare"), "Isoniazid tablets"),
+    # frequencies in words: a leaflet's two-column table and an NHS-style heading
+    Example("<h2>How common are the side effects?</h2><table><tr><td>Weight gain</td><td>More "
+            "than 1 in 10 people</td></tr><tr><td>Blurred vision</td><td>Up to 1 in 100 people"
+            "</td></tr></table>",
+            pairs("weight gain", category="common") | pairs("blurred vision", category="rare"),
+            "Amitriptyline tablets"),
+    Example("<h2>Side effects</h2><h3>Happens in more than 1 in 100 people</h3><ul><li>Headaches"
+            "</li></ul><h3>Happens in fewer than 1 in 1,000 people</h3><ul><li>Fainting</li></ul>",
+            pairs("headaches", category="common") | pairs("fainting", category="rare"),
+            "Amitriptyline tablets"),
     # a run of plain modifiers shares its head, even where one of them is a term by itself
     Example("<h2>Side effects</h2><ul><li>rapid, pounding, or irregular heartbeat</li>"
             "<li>difficult, burning, or painful urination</li></ul>",
@@ -429,3 +440,17 @@ def test_a_linked_list_under_a_section_heading_is_content(example: Example) -> N
     menu = '<nav><ul><li><a href="/1">Home</a></li><li><a href="/2">About</a></li></ul></nav>'
     art = article(page(example.html, outside=menu))
     assert {(norm(se["term_normalized"]), se["category"]) for se in art["side_effects"]} == example.expected
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("more than 1 in 10 people", "common"),
+    ("up to 1 in 10 people", "common"),
+    ("Affects more than 1 in 100 people", "common"),
+    ("up to 1 in 100 people", "rare"),
+    ("fewer than 1 in 1,000 people", "rare"),
+    ("about 1 in 10,000", "rare"),
+    ("may affect 1 out of 20 people", "common"),
+    ("Take 1 tablet a day", None),
+])
+def test_frequency_in_words_gives_a_category(text: str, category: str | None) -> None:
+    assert frequency_category(text) == category

@@ -28,7 +28,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pipeline.classify import PREDICATIVE, Classified, classify_heading, introduces_effects
+from pipeline.classify import (
+    PREDICATIVE,
+    Classified,
+    classify_heading,
+    frequency_category,
+    introduces_effects,
+)
 from pipeline.extract.context import PageContext, cues
 from pipeline.extract.effect_terms import (
     ItemReading,
@@ -186,7 +192,8 @@ class _CategoryCues:
 
     def find(self, text: str) -> str | None:
         """The category whose cue sits closest to the end of ``text`` (nearest the list); a
-        category noun ("overdose") outranks a list opener ("may include") anywhere."""
+        category noun ("overdose") outranks a list opener ("may include") anywhere; else
+        the category of a frequency in words ("more than 1 in 10 people")."""
         best: tuple[int, int, int, str] | None = None
         for cat, pattern in self.patterns:
             for m in pattern.finditer(text):
@@ -195,7 +202,7 @@ class _CategoryCues:
                 key = (self._rank(m), m.end(), len(m.group(0)), cat)
                 if best is None or key[:3] > best[:3]:
                     best = key
-        return best[3] if best else None
+        return best[3] if best else frequency_category(text)
 
     def nearest(self, text: str, pos: int) -> str | None:
         """The category whose cue stands closest to ``pos`` in the same clause: in "X is

@@ -16,6 +16,7 @@ the warnings.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline.classify import Classified, classify_heading
@@ -74,7 +75,9 @@ def _sentences_with_continuations(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=8192)
 def is_warning_sentence(sentence: str) -> bool:
+    """Whether a sentence warns; asked of one sentence by several extractors, so remembered."""
     c = cues()
     return bool(c.warning.search(sentence) or c.imperative.search(sentence))
 
