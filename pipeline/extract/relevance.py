@@ -56,12 +56,15 @@ class Relevance:
     medication: bool
     drug_stands: bool
     medical_words: int
+    """Distinct medical words read: all of them on a page that has too few, else at least
+    the number that makes a medication page (reading stops there)."""
     reason: str
 
 
-def _scan(texts: Iterable[str]) -> tuple[int, set[str]]:
+def _scan(texts: Iterable[str], enough: int | None = None) -> tuple[int, set[str]]:
     """How many distinct medical words a page's text uses, and the drugs it names as written
-    (everyday names aside)."""
+    (everyday names aside). With ``enough``, reading stops once that many words are found:
+    the page is a medication page then, whatever else its text holds."""
     vocabulary = _vocabulary()
     found: set[str] = set()
     drugs: set[str] = set()
@@ -71,7 +74,7 @@ def _scan(texts: Iterable[str]) -> tuple[int, set[str]]:
         found.update(m.group(0).lower() for m in vocabulary.words.finditer(piece))
         drugs.update(m.generic for m in lexicon().find(piece) if not vocabulary.is_everyday(m.generic))
         budget -= len(text)
-        if budget <= 0:
+        if budget <= 0 or (enough is not None and len(found) >= enough):
             break
     return len(found), drugs
 
@@ -99,7 +102,7 @@ def _headline_names(headlines: Iterable[str | None]) -> tuple[set[str], set[str]
 def judge(headlines: Iterable[str | None], drug: str | None, texts: Iterable[str]) -> Relevance:
     """Whether a page is about medication, and whether its primary drug stands."""
     vocabulary = _vocabulary()
-    count, body_drugs = _scan(texts)
+    count, body_drugs = _scan(texts, enough=vocabulary.min_words)
     # several medicines named side by side ("Sertraline | Citalopram") with a word of the
     # vocabulary are a medication page too
     context = count >= vocabulary.min_words or (len(body_drugs) >= 2 and count >= 1)

@@ -410,8 +410,10 @@ def normalize_side_effect(term: str) -> str:
     return _side_effects().normalize(term)
 
 
+@functools.lru_cache(maxsize=16384)
 def is_known_side_effect(term: str) -> bool:
-    """Whether ``term`` (any spelling variant) is a row of the side-effect lexicon."""
+    """Whether ``term`` (any spelling variant) is a row of the side-effect lexicon (asked of
+    the same candidate terms by many rules, so remembered)."""
     return _side_effects().known(term)
 
 
@@ -438,8 +440,10 @@ def normalize_condition(name: str) -> str:
     return _conditions().normalize(name)
 
 
+@functools.lru_cache(maxsize=16384)
 def is_known_condition(name: str) -> bool:
-    """Whether ``name`` (any spelling variant) is a row of the condition lexicon."""
+    """Whether ``name`` (any spelling variant) is a row of the condition lexicon (remembered,
+    as :func:`is_known_side_effect`)."""
     return _conditions().known(name)
 
 
