@@ -81,6 +81,7 @@ Choices a caller should know:
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -1199,15 +1200,26 @@ def _is_not_a_dose(text: str, group: list[_Quantity]) -> bool:
 
 
 def parse_doses(text: str) -> list[DoseMention]:
-    """Every dose mention in one sentence, list item or table cell, left to right.
+    """Every dose mention in one sentence, list item or table cell, left to right (a new
+    list each call; the mentions themselves are frozen and remembered per text, since a
+    page's extractors ask about the same sentences and labels many times).
 
     >>> [(d.amount, d.amount_max, d.unit, d.kind) for d in parse_doses("Take 10-20 mg daily")]
     [(10.0, 20.0, 'mg', 'dose')]
     >>> parse_doses("1% of patients had nausea for 3 days")
     []
     """
+    return list(_parse_doses(text)) if len(text) <= _CACHED_TEXT else list(_parse_doses.__wrapped__(text))
+
+
+_CACHED_TEXT = 4000
+"""Longest text whose dose mentions are remembered."""
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_doses(text: str) -> tuple[DoseMention, ...]:
     if not _MAY_HOLD_NUMBER_RE.search(text):
-        return []
+        return ()
     groups = [g for g in _groups(text, _quantities(text)) if not _is_not_a_dose(text, g)]
     cues = _Cues(text, _windows(text, groups))
     mentions: list[DoseMention] = []
@@ -1223,7 +1235,7 @@ def parse_doses(text: str) -> list[DoseMention]:
         )
         found, previous = _mentions(cues, group, zone, previous)
         mentions.extend(found)
-    return mentions
+    return tuple(mentions)
 
 
 _DOSE_LABEL_BEFORE_RE = re.compile(r"(?:dose|dosage|dosing)\s*[:=–—-]\s*$", re.IGNORECASE)
@@ -1273,6 +1285,7 @@ def label_kind(text: str) -> DoseKind | None:
     return _KINDS[cues[0].value] if 2 * covered >= words else None
 
 
+@functools.lru_cache(maxsize=8192)
 def label_population(text: str) -> str | None:
     """The population a heading or label names, as the dose records write it.
 

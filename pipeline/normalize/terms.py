@@ -753,16 +753,25 @@ def split_terms(text: str) -> list[str]:
     >>> split_terms("such as nausea, vomiting, or diarrhoea etc.")
     ['nausea', 'vomiting', 'diarrhoea']
     """
+    return list(_split_terms(text)) if len(text) <= _CACHED_TEXT else list(_split_terms.__wrapped__(text))
+
+
+_CACHED_TEXT = 4000
+"""Longest list whose split is remembered (several rules split the same item or sentence)."""
+
+
+@functools.lru_cache(maxsize=8192)
+def _split_terms(text: str) -> tuple[str, ...]:
     text = _ONE_AMOUNT.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
     parts = _top_level_parts(text)
     if not parts:
-        return []
+        return ()
     parts = _join_compounds(text, parts)
     headed = _join_prepositional(text, parts)
     pieces = [head + _WS.sub(" ", text[p.start : p.end]) for p, head in headed]
     terms = (t.strip().replace(_KEEP, " ") for term in _distribute(pieces, [p for p, _ in headed])
              for t in _split_slash(term))
-    return [term for term in terms if term]
+    return tuple(term for term in terms if term)
 
 
 # "little or no urination" is one amount of one thing, not "little urination" and "no urination"
