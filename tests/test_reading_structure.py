@@ -373,6 +373,14 @@ _SITE_SHAPES = [
             "</li></ul><h3>Happens in fewer than 1 in 1,000 people</h3><ul><li>Fainting</li></ul>",
             pairs("headaches", category="common") | pairs("fainting", category="rare"),
             "Amitriptyline tablets"),
+    # category labels inside one paragraph each hold for their own sentence
+    Example("<h2>Side effects</h2><p><b>Common:</b> headache, insomnia. <b>Rare:</b> "
+            "hyponatraemia, bleeding.</p>",
+            pairs("headache", "insomnia", category="common")
+            | pairs("hyponatraemia", "bleeding", category="rare"), "Citalopram tablets"),
+    Example("<h2>Adverse reactions</h2><p>Frequent: nausea; dizziness. Less common: rash.</p>",
+            pairs("nausea", "dizziness", category="common") | pairs("rash", category="rare"),
+            "Citalopram tablets"),
     # a run of plain modifiers shares its head, even where one of them is a term by itself
     Example("<h2>Side effects</h2><ul><li>rapid, pounding, or irregular heartbeat</li>"
             "<li>difficult, burning, or painful urination</li></ul>",

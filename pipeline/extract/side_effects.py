@@ -181,6 +181,10 @@ def _about_the_dose(text: str, m: re.Match[str]) -> bool:
     return word.lower() in _AMOUNT_OF_DRUG or bool(drug_lexicon().find(word))
 
 
+_LABEL_WORDS = 3
+"""Words of a label before a colon that may name a category ("Less common:")."""
+
+
 @dataclass(frozen=True, slots=True)
 class _CategoryCues:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
@@ -219,6 +223,13 @@ class _CategoryCues:
                 key = (-self._rank(m), abs((m.start() + m.end()) // 2 - pos), -len(m.group(0)), cat)
                 if best is None or key[:3] < best[:3]:
                     best = key
+        if best is None:
+            # "Common: headache, insomnia. Rare: hyponatraemia; bleeding": the short label
+            # that opens the sentence
+            colon, sentence = text.rfind(":", 0, pos), text.rfind(". ", 0, pos)
+            label = text[sentence + 1: colon] if colon > sentence else ""
+            if label.strip() and len(label.split()) <= _LABEL_WORDS:
+                return self.find(label)
         return best[3] if best else None
 
 
