@@ -301,6 +301,23 @@ _CONDITION_LISTS = [
         "<h2>Indications</h2><ul><li>To manage gout</li><li>Help prevent migraine</li></ul>",
         {"gout", "migraine"}, "Allopurinol tablets",
     ),
+    # an illness's name inside a molecule's names no illness
+    Example(
+        "<h2>Indications and usage</h2><p>Alectinib is indicated for patients with anaplastic "
+        "lymphoma kinase (ALK)-positive metastatic non-small cell lung cancer.</p>",
+        {"non-small cell lung cancer"}, "Alectinib capsules",
+    ),
+    Example(
+        "<h2>Uses</h2><p>It treats breast cancer that is hormone receptor-positive and tests "
+        "negative for the leukemia gene fusion.</p>",
+        {"breast cancer"}, "Anastrozole tablets",
+    ),
+    # "as clinically indicated" means as needed
+    Example(
+        "<h2>Indications</h2><p>It is used to treat gout.</p><h2>Monitoring</h2><p>Check CPK "
+        "levels as clinically indicated in patients reporting unexplained muscle pain.</p>",
+        {"gout"}, "Allopurinol tablets",
+    ),
 ]
 
 _CONDITION_GAPS = [

@@ -31,7 +31,8 @@ from pipeline.normalize.terms import (
 from pipeline.text import split_sentences
 
 _STRONG = re.compile(
-    r"\b(?:(?:used|prescribed|approved|indicated|licensed|taken|given|recommended)\s+"
+    # "as clinically indicated in patients reporting ..." means "as needed": no indication
+    r"\b(?<!clinically )(?:(?:used|prescribed|approved|indicated|licensed|taken|given|recommended)\s+"
     r"(?:(?:[\w,]+\s+){0,5}?)(?:to treat|to manage|to prevent|to relieve|to control|for|in)"
     r"(?:\s+(?:the\s+)?(?:\w+\s+)?(?:treatment|management|prevention|relief|control)\s+of)?"
     r"|(?:treat|treats|treating|treatment of|management of|relief of|prevention of|therapy of|"
@@ -295,6 +296,12 @@ def extract_conditions(ctx: PageContext) -> list[Condition]:
                     inside = any(ending.search(r.name.lower()) and r.text == sentence
                                  for r in records)  # "cancer" of "thyroid cancer"
                     if (not _NEGATION.search(before) and not inside
+                            and not _MOLECULE_AFTER.match(sentence, mention.end)
                             and _about_the_drug(ctx, sentence, mention.start, cb)):
                         add(mention.text, sentence)
     return records
+
+
+# an illness's name inside a molecule's: "anaplastic lymphoma kinase (ALK)-positive"
+_MOLECULE_AFTER = re.compile(r"\s*(?:kinase|receptors?|genes?|proteins?|antigens?|mutations?|"
+                             r"enzymes?|fusions?|markers?|pathways?)\b", re.I)
