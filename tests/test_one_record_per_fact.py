@@ -101,6 +101,10 @@ _NOT_WARNINGS = [
     Example("<h2>Warnings</h2><ul><li>Keep out of the reach of children.</li><li>Call your doctor "
             "for medical advice about side effects.</li><li>Do not drink alcohol while taking it.</li></ul>",
             ["Do not drink alcohol while taking it."]),
+    # a statistic in a list of safety notes asks nothing of the reader
+    Example("<h2>Use in pregnancy</h2><ul><li>In the general population, the background risk of "
+            "major birth defects is 2% to 4%.</li><li>Advise women to use effective "
+            "contraception.</li></ul>", ["Advise women to use effective contraception."]),
     # reassurance about side effects warns of nothing (a pharmacy's and a clinic's wording)
     Example("<h2>Side effects</h2><p>Most side effects do not require any medical attention and "
             "disappear as your body adjusts to the medicine.</p><p>Do not drive if you feel "

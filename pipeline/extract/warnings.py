@@ -167,7 +167,8 @@ def extract_warnings(ctx: PageContext) -> list[Warning]:
         if cb.kind == "side_effects" and block.kind == "item" and word_count(block.text) < 8:
             continue  # a listed effect; a whole sentence in such a list may still warn
         sentences = _sentences_with_continuations(block.text)
-        if block.kind == "item" and len(sentences) == 1 and is_warning_sentence(block.text):
+        if (block.kind == "item" and len(sentences) == 1 and is_warning_sentence(block.text)
+                and not is_statistic(block.text)):
             add(_with_label(cb, block.text), cb)
             continue
         for sentence in sentences:
