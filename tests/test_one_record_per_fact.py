@@ -101,6 +101,11 @@ _NOT_WARNINGS = [
     Example("<h2>Warnings</h2><ul><li>Keep out of the reach of children.</li><li>Call your doctor "
             "for medical advice about side effects.</li><li>Do not drink alcohol while taking it.</li></ul>",
             ["Do not drink alcohol while taking it."]),
+    # a call to action is no warning (a telehealth page's and a pharmacy's wording)
+    Example("<h2>Warnings</h2><p>Take our 2-minute quiz to see if you qualify for treatment.</p>"
+            "<p>Do not use it if you are pregnant.</p><p>Order now and get free delivery on "
+            "your first prescription, then take it as directed.</p>",
+            ["Do not use it if you are pregnant."]),
     # a statistic in a list of safety notes asks nothing of the reader
     Example("<h2>Use in pregnancy</h2><ul><li>In the general population, the background risk of "
             "major birth defects is 2% to 4%.</li><li>Advise women to use effective "
