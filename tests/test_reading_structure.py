@@ -381,6 +381,12 @@ _SITE_SHAPES = [
     Example("<h2>Adverse reactions</h2><p>Frequent: nausea; dizziness. Less common: rash.</p>",
             pairs("nausea", "dizziness", category="common") | pairs("rash", category="rare"),
             "Citalopram tablets"),
+    # a group named before its examples gives the examples ("serious events such as ...")
+    Example("<h2>Adverse reactions</h2><ul><li>Cardiovascular system: serious events such as "
+            "clinically significant arrhythmias, angina pectoris or myocardial infarction have "
+            "been reported.</li></ul>",
+            pairs("arrhythmias", "angina pectoris", "myocardial infarction", category="serious"),
+            "Sildenafil tablets"),
     # a run of plain modifiers shares its head, even where one of them is a term by itself
     Example("<h2>Side effects</h2><ul><li>rapid, pounding, or irregular heartbeat</li>"
             "<li>difficult, burning, or painful urination</li></ul>",

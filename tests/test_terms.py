@@ -491,6 +491,9 @@ _SPLIT_SHARED_WORDS = [
     # a slash shares the head noun when the first side names no effect alone
     Example("severe stomach/abdominal pain", ["severe stomach pain", "abdominal pain"]),
     Example("runny nose/sore throat", ["runny nose", "sore throat"]),
+    # a slash after a bracketed abbreviation still parts two effects
+    Example("Interstitial lung disease (ILD)/pneumonitis",
+            ["Interstitial lung disease (ILD)", "pneumonitis"]),
     # "little or no" is one amount
     Example("little or no urination", ["little or no urination"]),
     Example("nausea, little or no urine, or vomiting", ["nausea", "little or no urine", "vomiting"]),

@@ -99,9 +99,11 @@ _COLLECTIVE = re.compile(
     r"concerns|reactions|events)$", re.I)
 """Heads of a phrase that names a group of effects ("Kidney problems", "GI side effects")."""
 _GROUP_ONLY = re.compile(
-    r"\b(?:issues|effects|side effects|symptoms|complaints|disturbances|concerns)$", re.I)
+    r"\b(?:issues|effects|side effects|symptoms|complaints|disturbances|concerns|system|systems|"
+    r"system disorders)$", re.I)
 """Heads that name only a group: "Digestive issues (nausea, constipation)" names the effects in
-its brackets, while "Allergic reactions (hives, swelling)" names itself too."""
+its brackets, while "Allergic reactions (hives, swelling)" names itself too; an organ system
+("Cardiovascular system:") is a group label."""
 _PROBLEMS = re.compile(r"\bproblems$", re.I)
 
 _TEXT_LABEL = re.compile(r"^([^:]{2,60}):\s+(\S.*)$")
@@ -124,9 +126,14 @@ CategoryOf = Callable[[str], "str | None"]
 """Finds the side-effect category a phrase names ("Rare:" -> rare)."""
 
 
+_EXAMPLES_OF = re.compile(r"^[^,;:]*?\b(?:such as|including|e\.g\.)\s+(?=\S)", re.I)
+"""A group named before its example: "serious events such as clinically significant
+arrhythmias" names the arrhythmias."""
+
+
 def trim_term(term: str) -> str:
     """Keep the effect, drop the circumstance: "unsteadiness when walking" -> "unsteadiness"."""
-    term = _HEDGE.sub("", clean_term(term))
+    term = _HEDGE.sub("", clean_term(_EXAMPLES_OF.sub("", term)))
     if _LEADING_CLAUSE.match(term):
         return ""  # "when standing up" is the circumstance of the previous term
     term = _RISK_TAIL.sub("", _TRAILING_CLAUSE.sub("", _THRESHOLD.sub("", term))).strip()

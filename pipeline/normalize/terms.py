@@ -716,7 +716,7 @@ def _distribute(pieces: list[str], parts: list[_Part]) -> list[str]:
     return out
 
 
-_SLASH = re.compile(r"(?<=[^\W\d_)])\s*/\s*(?=[^\W\d_])")
+_SLASH = re.compile(r"(?<=[^\W\d_]|\))\s*/\s*(?=[^\W\d_])")
 
 
 def _split_slash(piece: str) -> list[str]:
