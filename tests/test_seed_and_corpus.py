@@ -66,17 +66,17 @@ def test_corpus_pages_never_fail(tmp_path: Path) -> None:
 # ../shared/tools/score.py, truncated to three decimals). A change may raise them; one that
 # would lower any of them must say why in its commit.
 CORPUS_FLOORS = {
-    "overall": 0.892,
+    "overall": 0.894,
     "drug": 1.000,
     "title": 1.000,
     "author": 1.000,
     "published": 1.000,
-    "conditions": 0.713,
+    "conditions": 0.721,
     "doses": 0.979,
     "benefits": 0.529,
-    "side_effects": 0.904,
+    "side_effects": 0.908,
     "side_effect_categories": 0.926,
-    "warnings": 0.663,
+    "warnings": 0.666,
     "comparison_rows": 1.000,
     "comparison_cells": 1.000,
 }
