@@ -274,8 +274,11 @@ def _heading_class(block: Block, stack: Sequence[_Entry], title_norm: str,
         return HeadingClass(None, None)
     hc = classify_heading(block.text)
     is_title = block.level == 1 or (title_norm and normalize_heading(block.text) == title_norm)
-    if is_title and (hc.named != 1 or len(block.text.split()) > _MAX_SECTION_TITLE_WORDS):
-        return HeadingClass("title", None)  # the headline names the page, not a section
+    if is_title and (hc.named != 1 or len(block.text.split()) > _MAX_SECTION_TITLE_WORDS) and not (
+            hc.named == 1 and hc.kind == "side_effects" and not hc.weak):
+        # the headline names the page, not a section; a page whose headline names only its
+        # side effects ("7 Ozempic side effects you should know about") is one section of them
+        return HeadingClass("title", None)
     if hc.kind in NEUTRAL and block.source == "lead-in":
         hc = HeadingClass(None, hc.category, hc.named)  # a lead-in sentence, not a topic
     elif hc.kind is None and block.source in _TABLE_SOURCES:

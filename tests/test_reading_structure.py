@@ -387,6 +387,16 @@ _SITE_SHAPES = [
             "been reported.</li></ul>",
             pairs("arrhythmias", "angina pectoris", "myocardial infarction", category="serious"),
             "Sildenafil tablets"),
+    # a listicle: the headline names the page's side effects, its headings name them one each
+    Example("<h2>1. Nausea and vomiting</h2><p>It usually fades after a few weeks.</p><h2>2. "
+            "Hair loss</h2><p>Rapid weight loss can thin the hair.</p><h2>How to reduce side "
+            "effects</h2><p>Eat smaller meals.</p>",
+            pairs("nausea", "vomiting", "hair loss"),
+            "7 Ozempic side effects you should know about"),
+    Example("<h3>Headaches</h3><p>They tend to ease after the first week.</p><h3>Trouble "
+            "sleeping</h3><p>Take it in the morning.</p>",
+            pairs("headaches", "trouble sleeping"),
+            "The side effects of sertraline that most people notice in the first month"),
     # a run of plain modifiers shares its head, even where one of them is a term by itself
     Example("<h2>Side effects</h2><ul><li>rapid, pounding, or irregular heartbeat</li>"
             "<li>difficult, burning, or painful urination</li></ul>",
