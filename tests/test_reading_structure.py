@@ -353,6 +353,9 @@ _SITE_SHAPES = [
             "discontinuation: insomnia, headache, flu syndrome.</p>",
             pairs("insomnia", "headache", "flu syndrome", category="withdrawal"),
             "Pregabalin capsules"),
+    # ... but an effect before a colon is the effect ("can cause diarrhoea: take it with food")
+    Example("<h2>Side effects</h2><p>Metformin can cause diarrhoea: take it with food.</p>",
+            pairs("diarrhoea"), "Metformin tablets"),
     Example("<h2>Side effects</h2><p>Discontinuation symptoms have also been reported on stopping "
             "treatment abruptly: dizziness, irritability.</p>",
             pairs("dizziness", "irritability", category="withdrawal"), "Sertraline tablets"),

@@ -333,9 +333,12 @@ _SEMICOLON_ITEM_WORDS = 8
 swelling of your face, lips, tongue, or throat" is one list, not four clauses."""
 
 
-_LEAD_TO_COLON = re.compile(r"[^:.;!?]{1,60}:\s+")
-"""What stands between a cue and the colon that opens its list: "reported on stopping
-treatment abruptly: dizziness, irritability" lists after the colon."""
+_LEAD_TO_COLON = re.compile(
+    r"\s*(?:on|after|when|while|during|in|following|upon|with|at|by)\b[^:.;!?,]{0,60}:\s+", re.I)
+"""A circumstance between a cue and the colon that opens its list: "reported on stopping
+treatment abruptly: dizziness, irritability" lists after the colon (while in "can cause
+diarrhoea: take it with food" the effect comes before it)."""
+_SENTENCE_STOP = re.compile(r"[.!?](?:\s|$)")
 
 
 def _list_after(sentence: str, start: int) -> str:
@@ -344,7 +347,7 @@ def _list_after(sentence: str, start: int) -> str:
         start = lead.end()
     rest = _PARENS.sub("", sentence[start:])
     if sentence[:start].rstrip().endswith(":") and ";" in rest:
-        body = re.split(r"[.!?](?:\s|$)", rest, maxsplit=1)[0]
+        body = _SENTENCE_STOP.split(rest, maxsplit=1)[0]
         items = [_clause_of(item) for item in body.split(";")]
         if len(items) >= 2 and all(1 <= len(i.split()) <= _SEMICOLON_ITEM_WORDS for i in items):
             return "; ".join(items)
