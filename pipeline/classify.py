@@ -200,6 +200,7 @@ def _looks_like_heading(block: Block) -> bool:
     return hc.kind is not None or hc.category is not None
 
 
+_THE_FOLLOWING = re.compile(r"\bthe following\b", re.I)
 _BULLETED = re.compile(r"^[•·▪◦‣●○■□►▸✓✔☑➤➢→*-]\s")
 
 
@@ -224,8 +225,11 @@ def _promote(blocks: Sequence[Block]) -> list[Block]:
     ("<p>Nausea</p><p>Headache</p><p>Dizziness</p>") become the items of one list."""
     out: list[Block] = []
     for i, block in enumerate(blocks):
+        # "...if you experience any of the following side effects after taking it." too
         introduces_list = (
-            block.kind == "paragraph" and block.text.endswith(":") and len(block.text) <= 160
+            block.kind == "paragraph" and len(block.text) <= 160
+            and (block.text.endswith(":") or (block.text.endswith(".")
+                                              and _THE_FOLLOWING.search(block.text) is not None))
             and i + 1 < len(blocks) and blocks[i + 1].kind == "item"
         )
         # a line broken off with <br> is a heading when it names a section ("Safety

@@ -400,6 +400,18 @@ _SITE_SHAPES = [
             "sleeping</h3><p>Take it in the morning.</p>",
             pairs("headaches", "trouble sleeping"),
             "The side effects of sertraline that most people notice in the first month"),
+    # a patient leaflet: a lead-in sentence ending in a full stop still introduces its list,
+    # and a bracketed circumstance is no effect
+    Example("<h2>4. Possible side effects</h2><p><b>Visit your doctor immediately if you "
+            "experience any of the following side effects after taking this medicine.</b></p>"
+            "<ul><li>Swelling of eyelids, face or lips</li></ul><p><b>Common: may affect up to 1 "
+            "in 10 people</b></p><ul><li>Headache, sleepiness (especially at the beginning of "
+            "treatment)</li></ul>",
+            pairs("swelling of eyelids", "swelling of face", "swelling of lips", category="serious")
+            | pairs("headache", "sleepiness", category="common"), "Amlodipine tablets"),
+    Example("<h2>Side effects</h2><p>Stop taking it and call a doctor if you get the following.</p>"
+            "<ul><li>Yellow skin</li><li>Dark urine</li></ul>",
+            pairs("yellow skin", "dark urine", category="serious"), "Amlodipine tablets"),
     # a run of plain modifiers shares its head, even where one of them is a term by itself
     Example("<h2>Side effects</h2><ul><li>rapid, pounding, or irregular heartbeat</li>"
             "<li>difficult, burning, or painful urination</li></ul>",

@@ -52,7 +52,9 @@ _NOT_TERM = re.compile(
     r"see|check|read|make|you|it|this|these|they|we|there|most|some|many|other|all|"
     r"any|each|both|such|generally|usually|often|also|may|can|should|will|would|could|"
     r"more|less|including|include|like|what|when|where|which|who|why|how|not|no|"
-    r"because|since|although|though|however|unless|until|while|whether|than|then|so|and|or|but)\b",
+    r"because|since|although|though|however|unless|until|while|whether|than|then|so|and|or|but|"
+    # a circumstance: "(especially at the beginning of treatment)", "during the first week"
+    r"at|during|after|before|especially|particularly|mainly|mostly|within|for)\b",
     re.I,
 )
 _VERBISH = re.compile(
