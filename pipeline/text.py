@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import re
+
+from pipeline.memo import per_text
 
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit or quote; but not
 # after abbreviations that end in a dot ("et al.", "e.g.", "Dr.") or inside decimals ("2.5").
@@ -18,26 +19,15 @@ _CONNECTIVE = re.compile(
 )
 
 
-_CACHED_TEXT = 4000
-"""Longest text whose sentences are kept: every extractor splits the same block texts, and a
-page's pathological megabyte-long block should not stay in memory after its page."""
-
-
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences, keeping abbreviations and decimals inside their sentence.
 
     A block's text is split once however many extractors read its sentences (the result is
     a fresh list each time: callers may change it)."""
-    if len(text) > _CACHED_TEXT:
-        return list(_split(text))
-    return list(_split_cached(text))
+    return list(_split(text))
 
 
-@functools.lru_cache(maxsize=2048)
-def _split_cached(text: str) -> tuple[str, ...]:
-    return _split(text)
-
-
+@per_text(maxsize=2048)
 def _split(text: str) -> tuple[str, ...]:
     parts: list[str] = []
     start = 0

@@ -16,11 +16,11 @@ the warnings.
 
 from __future__ import annotations
 
-import functools
 import re
 
 from pipeline.classify import Classified, classify_heading
 from pipeline.extract.context import PageContext, cues
+from pipeline.memo import per_text
 from pipeline.models import Warning
 from pipeline.text import is_continuation, split_sentences, word_count
 
@@ -78,7 +78,7 @@ def _sentences_with_continuations(text: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=8192)
+@per_text(maxsize=8192)
 def is_warning_sentence(sentence: str) -> bool:
     """Whether a sentence warns; asked of one sentence by several extractors, so remembered."""
     c = cues()

@@ -81,7 +81,6 @@ Choices a caller should know:
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
@@ -91,6 +90,7 @@ from functools import cache, cached_property
 from importlib.resources import files
 from typing import Generic, Literal, NamedTuple, Protocol, TypeVar
 
+from pipeline.memo import per_text
 from pipeline.normalize.frequency import (
     FrequencyMatch,
     as_needed_spans,
@@ -1209,14 +1209,10 @@ def parse_doses(text: str) -> list[DoseMention]:
     >>> parse_doses("1% of patients had nausea for 3 days")
     []
     """
-    return list(_parse_doses(text)) if len(text) <= _CACHED_TEXT else list(_parse_doses.__wrapped__(text))
+    return list(_parse_doses(text))
 
 
-_CACHED_TEXT = 4000
-"""Longest text whose dose mentions are remembered."""
-
-
-@functools.lru_cache(maxsize=8192)
+@per_text(maxsize=8192)
 def _parse_doses(text: str) -> tuple[DoseMention, ...]:
     if not _MAY_HOLD_NUMBER_RE.search(text):
         return ()
@@ -1285,7 +1281,7 @@ def label_kind(text: str) -> DoseKind | None:
     return _KINDS[cues[0].value] if 2 * covered >= words else None
 
 
-@functools.lru_cache(maxsize=8192)
+@per_text(maxsize=8192)
 def label_population(text: str) -> str | None:
     """The population a heading or label names, as the dose records write it.
 

@@ -17,7 +17,6 @@ continuations before accepting the name that ends there.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 import unicodedata
@@ -25,6 +24,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
+
+from pipeline.memo import per_text
 
 __all__ = ["ClassMention", "DrugLexicon", "DrugMention", "lexicon"]
 
@@ -141,9 +142,6 @@ class _Node:
 # A name ending in a letter may be followed by a digit ("Cialis20mg", "Kamagra100") but not by
 # another letter; a name ending in a digit may be followed by neither ("vitamin b1" must not
 # match inside "vitamin b12").
-_CACHED_TEXT = 4000
-"""Longest text whose names are remembered (a pathological page's huge block is not kept)."""
-
 _END_AFTER_LETTER = r"(?![^\W\d])"
 _END_AFTER_DIGIT = r"(?!\w)"
 # Inside a name, one space stands for any run of whitespace or hyphens (see ``_key``).
@@ -317,7 +315,7 @@ class DrugLexicon:
                 self._add_class(name, drug_class, where)
         self._pattern = _compile_names(self._drug_names.keys() | self._class_names.keys())
         # the same texts (headings, blocks, sentences) are asked about by many stages
-        self._cached_hits = functools.lru_cache(maxsize=8192)(self._scan)
+        self._hits = per_text(maxsize=8192)(self._scan)
 
     # --- building ---
 
@@ -367,10 +365,6 @@ class DrugLexicon:
             self._plurals.add(plural)
 
     # --- matching ---
-
-    def _hits(self, text: str) -> tuple[tuple[int, int, str], ...]:
-        """:meth:`_scan`, remembered for recent texts of up to :data:`_CACHED_TEXT` characters."""
-        return self._cached_hits(text) if len(text) <= _CACHED_TEXT else self._scan(text)
 
     def _scan(self, text: str) -> tuple[tuple[int, int, str], ...]:
         """All non-overlapping names in ``text``, leftmost first, as ``(start, end, key)``.

@@ -24,6 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from pipeline.memo import per_text
+
 __all__ = [
     "TermMention",
     "clean_term",
@@ -410,7 +412,7 @@ def normalize_side_effect(term: str) -> str:
     return _side_effects().normalize(term)
 
 
-@functools.lru_cache(maxsize=16384)
+@per_text(maxsize=16384)
 def is_known_side_effect(term: str) -> bool:
     """Whether ``term`` (any spelling variant) is a row of the side-effect lexicon (asked of
     the same candidate terms by many rules, so remembered)."""
@@ -440,7 +442,7 @@ def normalize_condition(name: str) -> str:
     return _conditions().normalize(name)
 
 
-@functools.lru_cache(maxsize=16384)
+@per_text(maxsize=16384)
 def is_known_condition(name: str) -> bool:
     """Whether ``name`` (any spelling variant) is a row of the condition lexicon (remembered,
     as :func:`is_known_side_effect`)."""
@@ -753,14 +755,10 @@ def split_terms(text: str) -> list[str]:
     >>> split_terms("such as nausea, vomiting, or diarrhoea etc.")
     ['nausea', 'vomiting', 'diarrhoea']
     """
-    return list(_split_terms(text)) if len(text) <= _CACHED_TEXT else list(_split_terms.__wrapped__(text))
+    return list(_split_terms(text))
 
 
-_CACHED_TEXT = 4000
-"""Longest list whose split is remembered (several rules split the same item or sentence)."""
-
-
-@functools.lru_cache(maxsize=8192)
+@per_text(maxsize=8192)  # several rules split the same item or sentence
 def _split_terms(text: str) -> tuple[str, ...]:
     text = _ONE_AMOUNT.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
     parts = _top_level_parts(text)
