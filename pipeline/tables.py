@@ -191,36 +191,34 @@ def _is_frequency_columns(table: Table) -> bool:
                     and h.kind in (None, "side_effects")) >= 2)
 
 
+def _columns_as_lists(table: Table, context: str | None, first: int) -> list[Block]:
+    """Each column from ``first`` on as a heading (its header) over the items of its cells;
+    a header or cell spanning two columns belongs to the first."""
+    out: list[Block] = []
+    header = table.rows[table.header_rows - 1]
+    for col, head in enumerate(header):
+        if col < first or not head.text or (col and head is header[col - 1]):
+            continue
+        out.append(Block("heading", head.text.rstrip(":"), PSEUDO_LEVEL, "th"))
+        for row in table.rows[table.header_rows :]:
+            cell = row[col]
+            if col and cell is row[col - 1]:
+                continue
+            for item in cell.items or ([cell.text] if cell.text else []):
+                out.append(Block("item", item, context=context, source="td"))
+    return out
+
+
 def _unroll(table: Table, context: str | None) -> list[Block]:
     out: list[Block] = []
     rows = table.rows
     if table.caption:
         out.append(Block("heading", table.caption, PSEUDO_LEVEL, "caption"))
     if _is_section_columns(table):
-        header = rows[table.header_rows - 1]
-        for col, head in enumerate(header):
-            if not head.text:
-                continue
-            out.append(Block("heading", head.text.rstrip(":"), PSEUDO_LEVEL, "th"))
-            for row in rows[table.header_rows :]:
-                cell = row[col]
-                for item in cell.items or ([cell.text] if cell.text else []):
-                    out.append(Block("item", item, context=context, source="td"))
-        return out
+        return out + _columns_as_lists(table, context, first=0)
     if _is_frequency_columns(table):
         # a summary of product characteristics: organ classes down, frequencies across
-        header = rows[table.header_rows - 1]
-        for col, head in enumerate(header):
-            if col == 0 or not head.text or head is header[col - 1]:
-                continue
-            out.append(Block("heading", head.text.rstrip(":"), PSEUDO_LEVEL, "th"))
-            for row in rows[table.header_rows :]:
-                cell = row[col]
-                if cell is row[col - 1]:
-                    continue  # a cell spanning two frequencies belongs to the first
-                for item in cell.items or ([cell.text] if cell.text else []):
-                    out.append(Block("item", item, context=context, source="td"))
-        return out
+        return out + _columns_as_lists(table, context, first=1)
     if table.width == 2 and not table.header_rows and _frequencies_beside(table):
         # "Weight gain | More than 1 in 10 people": each row names an effect and how often
         for row in rows:
