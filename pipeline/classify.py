@@ -132,7 +132,7 @@ def classify_heading(text: str) -> HeadingClass:
                 continue  # the "frequently" of "Frequently asked questions" is no category
             if cat == "overdose" and not _overdose_toxicity(norm, m):
                 continue  # "Embryo-fetal toxicity" names an effect; "Digoxin toxicity" an overdose
-            if cat == "serious" and PREDICATIVE.search(norm, 0, m.start()):
+            if cat == "serious" and is_predicate(norm, m.start()):
                 continue  # "tell your doctor if any of these are severe or do not go away"
             # a category noun ("overdose", "rare") outranks a list opener ("may include");
             # then the longer phrase: "less common" beats the "common" inside it
@@ -168,9 +168,13 @@ def frequency_category(text: str) -> str | None:
 
 
 _WORD_BEFORE = re.compile(r"([\w-]+)\s*$")
-PREDICATIVE = re.compile(r"\b(?:are|is|be|become|becomes|get|gets|getting|seem|seems)\s+$")
-"""Before a grade word, a condition on the effects, not their category: in "tell your doctor
-if any of these symptoms are severe or do not go away" the list is not of serious effects."""
+_PREDICATIVE = re.compile(r"\b(?:are|is|be|become|becomes|get|gets|getting|seem|seems)\s+$", re.I)
+
+
+def is_predicate(text: str, start: int) -> bool:
+    """Whether a grade word at ``start`` is said of the effects ("tell your doctor if any of
+    these symptoms are severe or do not go away"): a condition on the list, not its category."""
+    return _PREDICATIVE.search(text, 0, start) is not None
 
 
 def _overdose_toxicity(norm: str, m: re.Match[str]) -> bool:

@@ -29,11 +29,11 @@ from functools import cache
 from importlib import resources
 
 from pipeline.classify import (
-    PREDICATIVE,
     Classified,
     classify_heading,
     frequency_category,
     introduces_effects,
+    is_predicate,
 )
 from pipeline.extract.context import PageContext, cues
 from pipeline.extract.effect_terms import (
@@ -166,8 +166,6 @@ def _about_the_dose(text: str, m: re.Match[str]) -> bool:
     much stomach acid" or "too much sun". "Typical" before a drug or class says what kind of
     effect ("typical opioid effects such as euphoria"), not how often."""
     cue = m.group(0).lower()
-    if PREDICATIVE.search(text.lower(), 0, m.start()) and cue in ("severe", "serious"):
-        return False  # "if these are severe or do not go away": a condition, not a category
     if cue == "typical":
         after = _TOO_MUCH.match(text, m.end())
         return after is None or not (drug_lexicon().find(after.group(1))
@@ -183,6 +181,12 @@ def _about_the_dose(text: str, m: re.Match[str]) -> bool:
 
 _LABEL_WORDS = 3
 """Words of a label before a colon that may name a category ("Less common:")."""
+
+
+def _sets_category(text: str, m: re.Match[str], category: str) -> bool:
+    """Whether a category cue's match says the effects' category: not "too much sun", not
+    "typical opioid effects", not "if these are severe"."""
+    return _about_the_dose(text, m) and not (category == "serious" and is_predicate(text, m.start()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +205,7 @@ class _CategoryCues:
         best: tuple[int, int, int, str] | None = None
         for cat, pattern in self.patterns:
             for m in pattern.finditer(text):
-                if not _about_the_dose(text, m):
+                if not _sets_category(text, m, cat):
                     continue
                 key = (self._rank(m), m.end(), len(m.group(0)), cat)
                 if best is None or key[:3] > best[:3]:
@@ -218,7 +222,7 @@ class _CategoryCues:
         best: tuple[int, int, int, str] | None = None
         for cat, pattern in self.patterns:
             for m in pattern.finditer(text, start, end):
-                if not _about_the_dose(text, m):
+                if not _sets_category(text, m, cat):
                     continue
                 key = (-self._rank(m), abs((m.start() + m.end()) // 2 - pos), -len(m.group(0)), cat)
                 if best is None or key[:3] < best[:3]:
