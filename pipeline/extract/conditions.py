@@ -70,7 +70,11 @@ _BRAND_FOR = re.compile(r"\b([A-Z][\w-]+)\s*\(([a-z][\w\s'-]{2,40})\)")
 _GOAL_HEAD = re.compile(
     r"^(?:(?:primarily|mainly|mostly|also|especially|usually|often|centuries)\s+(?:for\s+)?)?"
     r"(?:(?:the\s+)?(?:\w+\s+)?(?:treatment|management|prevention|relief|control|therapy)\s+(?:of|in|for)\s+|"
-    r"(?:treating|managing|preventing|relieving|controlling)\s+|diagnosed\s+)", re.I)
+    r"(?:treating|managing|preventing|relieving|controlling)\s+|diagnosed\s+|"
+    # an item of a "used to:" list opens with its verb: "treat heart failure", "prevent
+    # future strokes"
+    r"(?:to\s+)?(?:help\s+(?:to\s+)?)?(?:treat|manage|prevent|control|relieve|ease|"
+    r"reduce the risk of|lower the risk of|protect against)\s+(?:future\s+|further\s+)?)", re.I)
 _NOT_MODIFIER = re.compile(r"^(?:of|in|for|with|by|to|from|and|or|the|a|an|\w+ing)$|\b(?:of|in|for|with)\b",
                            re.I)
 _LIST_INTRO = re.compile(r"\b(?:such as|including|like|e\.g\.)\s+", re.I)
@@ -208,12 +212,6 @@ def _about_the_drug(ctx: PageContext, text: str, pos: int, cb: Classified) -> bo
     return drug is None or drug == ctx.primary
 
 
-# an item of a "used to:" list opens with what the drug does to the illness
-_ITEM_VERB = re.compile(
-    r"^(?:to\s+)?(?:help\s+(?:to\s+)?)?(?:treat|manage|prevent|control|relieve|ease|"
-    r"reduce the risk of|lower the risk of|protect against)\s+(?:future\s+|further\s+)?", re.I)
-
-
 @functools.lru_cache(maxsize=4096)
 def _ending_with(name: str) -> re.Pattern[str]:
     """``name`` at the end of a longer name, from a word boundary: compiled once per name."""
@@ -226,7 +224,7 @@ _BRACKETED_NAMES = re.compile(r"^([^()]+?)\s*\(([^()]+)\)\s*$")
 def _item_names(text: str) -> list[str]:
     """The conditions a uses item names: "Peptic ulcer disease (gastric and duodenal ulcers)"
     names the ulcers in its brackets too; "Heartburn relief" names heartburn."""
-    text = _ITEM_VERB.sub("", text.strip())  # "treat heart failure", "prevent future strokes"
+    text = _GOAL_HEAD.sub("", text.strip())  # "treat heart failure", "prevent future strokes"
     m = _BRACKETED_NAMES.match(text)
     parts = _split(m.group(1)) + _split(m.group(2)) if m else _split(text)
     return [_GOAL_TAIL.sub("", p).strip() for p in parts]
