@@ -55,16 +55,13 @@ class Relevance:
 
     medication: bool
     drug_stands: bool
-    medical_words: int
-    """Distinct medical words read: all of them on a page that has too few, else at least
-    the number that makes a medication page (reading stops there)."""
     reason: str
 
 
-def _scan(texts: Iterable[str], enough: int | None = None) -> tuple[int, set[str]]:
+def _scan(texts: Iterable[str], enough: int) -> tuple[int, set[str]]:
     """How many distinct medical words a page's text uses, and the drugs it names as written
-    (everyday names aside). With ``enough``, reading stops once that many words are found:
-    the page is a medication page then, whatever else its text holds."""
+    (everyday names aside). Reading stops once ``enough`` words are found: the page is a
+    medication page then, whatever else its text holds, so the count says "at least"."""
     vocabulary = _vocabulary()
     found: set[str] = set()
     drugs: set[str] = set()
@@ -74,14 +71,9 @@ def _scan(texts: Iterable[str], enough: int | None = None) -> tuple[int, set[str
         found.update(m.group(0).lower() for m in vocabulary.words.finditer(piece))
         drugs.update(m.generic for m in lexicon().find(piece) if not vocabulary.is_everyday(m.generic))
         budget -= len(text)
-        if budget <= 0 or (enough is not None and len(found) >= enough):
+        if budget <= 0 or len(found) >= enough:
             break
     return len(found), drugs
-
-
-def medical_words(texts: Iterable[str]) -> int:
-    """How many distinct medical words a page's text uses."""
-    return _scan(texts)[0]
 
 
 def _headline_names(headlines: Iterable[str | None]) -> tuple[set[str], set[str], bool]:
@@ -123,4 +115,4 @@ def judge(headlines: Iterable[str | None], drug: str | None, texts: Iterable[str
     else:
         reason = (f"not a medication article: no drug or class in its headline and "
                   f"{count} medical words in its text")
-    return Relevance(medication, drug_stands, count, reason)
+    return Relevance(medication, drug_stands, reason)
